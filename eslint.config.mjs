@@ -1,0 +1,35 @@
+// Lint once at the root. Package boundaries (DESIGN.md §1) are enforced here and,
+// independently, by packages/core/test/architecture.test.ts.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@kestrion/*'], message: 'core imports no other Kestrion package (DESIGN.md §1).' },
+            { group: ['kysely', 'pg', 'better-sqlite3', 'ajv', '@anthropic-ai/*', 'openai'], message: 'core has no runtime dependencies; take it through a port.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time comes from the Clock port.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Randomness comes from the Ids port.' },
+      ],
+    },
+  },
+);

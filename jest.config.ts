@@ -1,0 +1,19 @@
+import type { Config } from 'jest';
+
+// One jest entry for every package. ts-jest transpiles only (isolatedModules);
+// `npm run typecheck` (tsc) is the type gate.
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/compiler', '<rootDir>/examples'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^@kestrion/(core|store|testing|agent)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@kestrion/compiler$': '<rootDir>/compiler/src/index.ts',
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  testTimeout: 60_000,
+};
+
+export default config;

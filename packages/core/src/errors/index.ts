@@ -1,0 +1,12 @@
+export { KestrionError, ConfigurationError, InvalidInputError } from './kestrion-error';
+export {
+  ConcurrencyError,
+  RunBusyError,
+  LeaseLostError,
+  RunNotFoundError,
+  CorruptLogError,
+  UnsupportedVersionError,
+  StoreError,
+  PayloadTooLargeError,
+  InvalidRunIdError,
+} from './errors';

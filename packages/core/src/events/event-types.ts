@@ -1,0 +1,62 @@
+import type { Json, JsonObject } from '../util/json';
+
+/** Why a run is parked waiting for a person. */
+export type WaitingReason = 'approval' | 'outcome_unknown' | 'input';
+
+/** What happens when an approval deadline passes. */
+export type ExpiryOutcome = 'reject' | 'fail' | 'expire';
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  [key: string]: Json;
+}
+
+/**
+ * `state.patched` carries a delta, never the whole state: `set` replaces keys, `append`
+ * pushes onto array keys, `unset` removes keys. Storage grows with work, not quadratically.
+ */
+export interface StatePatch {
+  set?: JsonObject;
+  append?: { [key: string]: Json[] };
+  unset?: string[];
+}
+
+/** The payload of every event type Kestrion writes, by type name. */
+export interface EventPayloads {
+  'run.started': { agent: string; input: Json; parentRunId?: string; limits?: JsonObject; meta?: JsonObject };
+  'run.input': { message: Json };
+  'node.entered': { node: string; visit: number };
+  'state.patched': { node: string; patch: StatePatch };
+  'llm.requested': { stepKey: string; model: string; attempt: number };
+  'llm.completed': { stepKey: string; response: Json };
+  'llm.failed': { stepKey: string; error: ErrorInfo; attempt: number };
+  'tool.requested': { callId: string; stepKey: string; tool: string; args: Json; argsHash: string };
+  'approval.requested': { callId: string; tool: string; argsHash: string; roles: string[]; deadline?: string };
+  'approval.granted': {
+    callId: string;
+    by: string;
+    role?: string;
+    argsHash: string;
+    editedArgs?: Json;
+    editedArgsHash?: string;
+    /** True when this grant completes the call's approval chain. */
+    complete: boolean;
+  };
+  'approval.rejected': { callId: string; by: string; role?: string; reason: string };
+  'approval.expired': { callId: string; outcome: ExpiryOutcome };
+  'tool.started': { callId: string; attempt: number; idempotencyKey: string };
+  'tool.completed': { callId: string; result: Json; by?: string };
+  'tool.failed': { callId: string; error: ErrorInfo; by?: string };
+  'tool.outcome_unknown': { callId: string; attempt: number };
+  /** A person chose to run a tool again after its outcome was unknown. */
+  'tool.retry_approved': { callId: string; by: string };
+  'run.waiting': { reason: WaitingReason; node?: string };
+  'run.completed': { output: Json };
+  'run.failed': { error: ErrorInfo };
+  'run.cancel_requested': { by: string; reason?: string };
+  'run.cancelled': { by: string };
+  'run.forked': { fromRunId: string; atSeq: number };
+}
+
+export type EventType = keyof EventPayloads;

@@ -1,0 +1,36 @@
+// @kestrion/core — the public API. Every export here is a decision; keep the list explicit.
+export {
+  KestrionError, ConfigurationError, InvalidInputError, ConcurrencyError, RunBusyError, LeaseLostError,
+  RunNotFoundError, CorruptLogError, UnsupportedVersionError, StoreError, PayloadTooLargeError, InvalidRunIdError,
+} from './errors';
+export type { Json, JsonObject } from './util/json';
+export { canonicalJson } from './util/json';
+export { jsonHash } from './util/hash';
+export type { Clock } from './ports/clock';
+export { systemClock, FakeClock, isoAt } from './ports/clock';
+export type { IdGenerator } from './ports/ids';
+export { randomIds, SequentialIds } from './ports/ids';
+export type { EventCost, NewEvent, StoredEvent, RawEventRow } from './events/envelope';
+export type { EventPayloads, EventType, WaitingReason, ExpiryOutcome, ErrorInfo, StatePatch } from './events/event-types';
+export type { Upcaster, EventTypeSpec } from './events/event-registry';
+export { EventRegistry, defaultEventRegistry } from './events/event-registry';
+export type {
+  RunState, RunStatus, ToolCallState, ToolCallStatus, LlmStepState, StepIdentity, RunTotals, ApprovalDecision,
+} from './state/run-state';
+export { TERMINAL_STATUSES, isTerminal } from './state/run-state';
+export { FOLD_VERSION, fold, foldEvents, foldInto } from './state/fold';
+export type {
+  Store, RunRecord, Lease, LeaseRequest, AppendOptions, AppendResult, Snapshot, ListRunsQuery, RunPage, ReadOptions,
+  ClaimRequest,
+} from './store/store';
+export { projectRunRecord } from './store/run-projection';
+export type { Redactor, CodecOptions } from './store/event-codec';
+export {
+  encodeEvents, EventDecoder, assertValidRunId, patternRedactor, DEFAULT_MAX_EVENT_BYTES, MAX_RUN_ID_LENGTH,
+} from './store/event-codec';
+export type { RunCursor } from './store/run-cursor';
+export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';
+export { InMemoryStore } from './store/in-memory-store';
+export type { InMemoryStoreOptions } from './store/in-memory-store';
+export { loadRunState } from './store/load-run';
+export type { JsonSchema, ToolManifest, ToolManifestEntry } from './tools/manifest';

@@ -1,0 +1,28 @@
+/**
+ * Where time comes from. The engine and the fold never read the system clock directly:
+ * every timestamp they use is taken from a Clock and recorded in an event.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that moves only when told to: approvals "hours later" in a test take no time. */
+export class FakeClock implements Clock {
+  constructor(private ms = Date.UTC(2026, 0, 1)) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    this.ms = ms;
+  }
+}
+
+export function isoAt(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

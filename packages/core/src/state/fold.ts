@@ -1,0 +1,202 @@
+import type { EventPayloads, StatePatch } from '../events/event-types';
+import type { StoredEvent } from '../events/envelope';
+import type { JsonObject } from '../util/json';
+import type { RunState, ToolCallState } from './run-state';
+
+/**
+ * Bumped whenever the fold's output changes shape or meaning; snapshots taken by another
+ * fold version are ignored (they are a cache, the log is the truth).
+ */
+export const FOLD_VERSION = 1;
+
+type Handler<K extends keyof EventPayloads> = (s: RunState, d: EventPayloads[K], e: StoredEvent) => void;
+type Handlers = { [K in keyof EventPayloads]: Handler<K> };
+
+function emptyState(e: StoredEvent): RunState {
+  return {
+    runId: e.runId, agent: '', status: 'pending', input: null, limits: {}, visits: 0, data: {}, inbox: [],
+    calls: {}, callOrder: [], llmSteps: {}, steps: {},
+    totals: { usd: 0, unpricedCalls: 0, inputTokens: 0, outputTokens: 0, llmCalls: 0, toolCalls: 0 },
+    seq: 0, createdAt: e.at, updatedAt: e.at,
+  };
+}
+
+function applyPatch(data: JsonObject, patch: StatePatch): void {
+  for (const [k, v] of Object.entries(patch.set ?? {})) data[k] = v;
+  for (const [k, items] of Object.entries(patch.append ?? {})) {
+    const cur = data[k];
+    data[k] = Array.isArray(cur) ? [...cur, ...items] : [...items];
+  }
+  for (const k of patch.unset ?? []) delete data[k];
+}
+
+function call(s: RunState, callId: string): ToolCallState | undefined {
+  return s.calls[callId];
+}
+
+/** True while some call of the run still waits on a person. */
+function awaitingAnyApproval(s: RunState): boolean {
+  return Object.values(s.calls).some((c) => c.status === 'awaiting_approval');
+}
+
+/** Progress events put a parked or fresh run back into `running`. */
+function progress(s: RunState): void {
+  if (s.status === 'pending' || s.status === 'waiting_on_human') {
+    s.status = 'running';
+    delete s.waitingReason;
+  }
+}
+
+const handlers: Handlers = {
+  'run.started': (s, d) => {
+    s.agent = d.agent; s.input = d.input; s.limits = d.limits ?? {}; s.status = 'pending';
+    if (d.parentRunId !== undefined) s.parentRunId = d.parentRunId;
+  },
+  'run.input': (s, d) => {
+    s.inbox.push(d.message);
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'input') { s.status = 'pending'; delete s.waitingReason; }
+  },
+  'node.entered': (s, d) => { progress(s); s.currentNode = d.node; s.visits += 1; },
+  'state.patched': (s, d) => { applyPatch(s.data, d.patch); },
+  'llm.requested': (s, d) => {
+    progress(s);
+    s.steps[d.stepKey] = { kind: 'llm', name: d.model };
+    const prev = s.llmSteps[d.stepKey];
+    s.llmSteps[d.stepKey] = { stepKey: d.stepKey, model: d.model, attempts: Math.max(d.attempt, prev?.attempts ?? 0) };
+  },
+  'llm.completed': (s, d, e) => {
+    const step = s.llmSteps[d.stepKey];
+    if (step) { step.response = d.response; delete step.error; }
+    s.totals.llmCalls += 1;
+    if (e.cost) {
+      if (e.cost.usd === null) s.totals.unpricedCalls += 1; else s.totals.usd += e.cost.usd;
+      s.totals.inputTokens += e.cost.inputTokens ?? 0;
+      s.totals.outputTokens += e.cost.outputTokens ?? 0;
+    }
+  },
+  'llm.failed': (s, d, e) => {
+    const step = s.llmSteps[d.stepKey];
+    if (step) step.error = d.error;
+    if (e.cost?.usd) s.totals.usd += e.cost.usd;
+  },
+  'tool.requested': (s, d) => {
+    progress(s);
+    s.steps[d.stepKey] = { kind: 'tool', name: d.tool };
+    s.calls[d.callId] = {
+      callId: d.callId, stepKey: d.stepKey, tool: d.tool, args: d.args, argsHash: d.argsHash,
+      status: 'requested', requiredRoles: [], grants: [], attempts: 0,
+    };
+    s.callOrder.push(d.callId);
+  },
+  'approval.requested': (s, d, e) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'awaiting_approval'; c.requiredRoles = d.roles; c.approvalRequestedAt = e.at;
+    if (d.deadline !== undefined) c.deadline = d.deadline;
+  },
+  'approval.granted': (s, d, e) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.grants.push({ by: d.by, at: e.at, ...(d.role !== undefined ? { role: d.role } : {}) });
+    if (d.editedArgs !== undefined && d.editedArgsHash !== undefined) { c.args = d.editedArgs; c.argsHash = d.editedArgsHash; }
+    if (d.complete) {
+      c.status = 'approved';
+      if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
+        s.status = 'pending'; delete s.waitingReason;
+      }
+    }
+  },
+  'approval.rejected': (s, d, e) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'rejected';
+    c.rejection = { by: d.by, at: e.at, reason: d.reason, ...(d.role !== undefined ? { role: d.role } : {}) };
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
+      s.status = 'pending'; delete s.waitingReason;
+    }
+  },
+  'approval.expired': (s, d) => {
+    const c = call(s, d.callId);
+    if (c) c.status = 'expired';
+    if (d.outcome === 'expire') { s.status = 'expired'; delete s.waitingReason; }
+    else if (s.status === 'waiting_on_human' && !awaitingAnyApproval(s)) { s.status = 'pending'; delete s.waitingReason; }
+  },
+  'tool.started': (s, d) => {
+    progress(s);
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'started'; c.attempts = d.attempt; c.idempotencyKey = d.idempotencyKey; delete c.retryApproved;
+    s.totals.toolCalls += 1;
+  },
+  'tool.completed': (s, d) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'completed'; c.result = d.result;
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+  },
+  'tool.failed': (s, d) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'failed'; c.error = d.error;
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+  },
+  'tool.outcome_unknown': (s, d) => {
+    const c = call(s, d.callId);
+    if (c) c.status = 'outcome_unknown';
+  },
+  'tool.retry_approved': (s, d) => {
+    const c = call(s, d.callId);
+    if (c) c.retryApproved = true;
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+  },
+  'run.waiting': (s, d) => {
+    s.status = 'waiting_on_human'; s.waitingReason = d.reason;
+    if (d.node !== undefined) s.currentNode = d.node;
+  },
+  'run.completed': (s, d) => { s.status = 'completed'; s.output = d.output; delete s.waitingReason; },
+  'run.failed': (s, d) => { s.status = 'failed'; s.error = d.error; delete s.waitingReason; },
+  'run.cancel_requested': (s, d) => {
+    s.cancelRequested = { by: d.by, ...(d.reason !== undefined ? { reason: d.reason } : {}) };
+  },
+  'run.cancelled': (s) => { s.status = 'cancelled'; delete s.waitingReason; },
+  'run.forked': (s, d) => { s.forkedFrom = { runId: d.fromRunId, atSeq: d.atSeq }; },
+};
+
+/** Mutates `draft` with one event. Internal: callers use `fold` / `foldEvents`. */
+function applyEvent(draft: RunState, e: StoredEvent): void {
+  const handler = (handlers as Record<string, Handler<keyof EventPayloads>>)[e.type];
+  // Unknown types are extension events (registered by other packages); they do not move core state.
+  if (handler) handler(draft, e.data as never, e);
+  draft.seq = e.seq;
+  draft.updatedAt = e.at;
+}
+
+function clone(state: RunState): RunState {
+  return structuredClone(state);
+}
+
+/**
+ * Folds events onto a state (or onto nothing, from the run's first event). Pure: the input
+ * state is not modified. One clone per call, so folding a long tail is linear.
+ */
+export function foldEvents(state: RunState | undefined, events: Iterable<StoredEvent>): RunState | undefined {
+  let draft = state ? clone(state) : undefined;
+  for (const e of events) {
+    if (!draft) draft = emptyState(e);
+    applyEvent(draft, e);
+  }
+  return draft;
+}
+
+/** `fold(state, event) -> state`, the single-event form. */
+export function fold(state: RunState | undefined, event: StoredEvent): RunState {
+  return foldEvents(state, [event]) as RunState;
+}
+
+/** Folds without cloning: for a caller that owns `draft` (a loader building state from scratch). */
+export function foldInto(draft: RunState | undefined, e: StoredEvent): RunState {
+  const target = draft ?? emptyState(e);
+  applyEvent(target, e);
+  return target;
+}
+

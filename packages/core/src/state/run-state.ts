@@ -1,0 +1,103 @@
+import type { ErrorInfo, WaitingReason } from '../events/event-types';
+import type { Json, JsonObject } from '../util/json';
+
+export type RunStatus = 'pending' | 'running' | 'waiting_on_human' | 'completed' | 'failed' | 'cancelled' | 'expired';
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'expired'];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export type ToolCallStatus =
+  | 'requested'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'started'
+  | 'completed'
+  | 'failed'
+  | 'outcome_unknown';
+
+export interface ApprovalDecision {
+  by: string;
+  role?: string;
+  at: string;
+  reason?: string;
+}
+
+export interface ToolCallState {
+  callId: string;
+  stepKey: string;
+  tool: string;
+  /** The arguments the tool will run with (edited arguments replace the model's). */
+  args: Json;
+  argsHash: string;
+  status: ToolCallStatus;
+  requiredRoles: string[];
+  grants: ApprovalDecision[];
+  rejection?: ApprovalDecision;
+  approvalRequestedAt?: string;
+  deadline?: string;
+  attempts: number;
+  idempotencyKey?: string;
+  /** A person allowed one more attempt after an unknown outcome. */
+  retryApproved?: boolean;
+  result?: Json;
+  error?: ErrorInfo;
+}
+
+export interface LlmStepState {
+  stepKey: string;
+  model: string;
+  attempts: number;
+  response?: Json;
+  error?: ErrorInfo;
+}
+
+/** What a deterministic step key was used for; a different use at the same key is a code change. */
+export interface StepIdentity {
+  kind: 'tool' | 'llm';
+  name: string;
+}
+
+export interface RunTotals {
+  usd: number;
+  /** Model calls whose price was unknown (their usd is not guessed). */
+  unpricedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  llmCalls: number;
+  toolCalls: number;
+}
+
+/** A run's whole state, derived only by folding its events. */
+export interface RunState {
+  runId: string;
+  agent: string;
+  status: RunStatus;
+  waitingReason?: WaitingReason;
+  input: Json;
+  parentRunId?: string;
+  forkedFrom?: { runId: string; atSeq: number };
+  limits: JsonObject;
+  currentNode?: string;
+  /** Node visits so far (the engine's step counter). */
+  visits: number;
+  /** The user's graph state, built from `state.patched` deltas. */
+  data: JsonObject;
+  /** Messages sent with `run.input` after the start. */
+  inbox: Json[];
+  calls: Record<string, ToolCallState>;
+  callOrder: string[];
+  llmSteps: Record<string, LlmStepState>;
+  steps: Record<string, StepIdentity>;
+  totals: RunTotals;
+  cancelRequested?: { by: string; reason?: string };
+  output?: Json;
+  error?: ErrorInfo;
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+}

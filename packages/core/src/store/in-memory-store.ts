@@ -1,0 +1,154 @@
+import { ConcurrencyError, LeaseLostError, RunBusyError, RunNotFoundError } from '../errors';
+import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
+import { defaultEventRegistry } from '../events/event-registry';
+import { type CodecOptions, DEFAULT_MAX_EVENT_BYTES, EventDecoder, encodeEvents, type Redactor } from './event-codec';
+import { decodeRunCursor, encodeRunCursor, isAfterCursor } from './run-cursor';
+import { projectRunRecord } from './run-projection';
+import type {
+  AppendOptions, AppendResult, ClaimRequest, Lease, LeaseRequest, ListRunsQuery, ReadOptions, RunPage, RunRecord,
+  Snapshot, Store,
+} from './store';
+import type { EventRegistry } from '../events/event-registry';
+
+export interface InMemoryStoreOptions {
+  registry?: EventRegistry;
+  maxEventBytes?: number;
+  redact?: Redactor;
+}
+
+/**
+ * A Store in process memory: the fake that ships beside the port. It keeps rows serialized,
+ * like a database, and passes the same contract suite as the real stores.
+ */
+export class InMemoryStore implements Store {
+  private readonly rows = new Map<string, RawEventRow[]>();
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly snapshots = new Map<string, string[]>();
+  private readonly codec: CodecOptions;
+
+  constructor(options: InMemoryStoreOptions = {}) {
+    this.codec = {
+      registry: options.registry ?? defaultEventRegistry(),
+      maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      ...(options.redact ? { redact: options.redact } : {}),
+    };
+  }
+
+  async append(runId: string, expectedSeq: number, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const encoded = encodeEvents(runId, expectedSeq, events, this.codec);
+    const rows = this.rows.get(runId) ?? [];
+    const prev = this.runs.get(runId);
+    if (options.lease) checkLease(prev, options.lease);
+    const head = rows.length;
+    if (head !== expectedSeq) {
+      const same = encoded.length > 0 && encoded.every((r) => rows[r.seq - 1]?.id === r.id);
+      if (same) return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
+      throw new ConcurrencyError(runId, expectedSeq, head);
+    }
+    if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
+    const ids = new Set(rows.map((r) => r.id));
+    if (encoded.some((r) => ids.has(r.id))) throw new ConcurrencyError(runId, expectedSeq, head);
+    const stored = decodeAll(runId, encoded, this.codec.registry);
+    this.rows.set(runId, [...rows, ...encoded]);
+    this.runs.set(runId, projectRunRecord(prev, stored));
+    return { headSeq: head + encoded.length, events: stored, duplicate: false };
+  }
+
+  async *readEvents(runId: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
+    const from = options.fromSeq ?? 1;
+    const decoder = new EventDecoder(runId, from, this.codec.registry);
+    for (const row of (this.rows.get(runId) ?? []).slice(from - 1)) yield decoder.decode(row);
+  }
+
+  async saveSnapshot(s: Snapshot): Promise<void> {
+    const list = this.snapshots.get(s.runId) ?? [];
+    list.push(JSON.stringify(s));
+    this.snapshots.set(s.runId, list);
+  }
+
+  async loadSnapshot(runId: string, foldVersion: number, maxSeq = Number.MAX_SAFE_INTEGER): Promise<Snapshot | undefined> {
+    const all = (this.snapshots.get(runId) ?? []).map((j) => JSON.parse(j) as Snapshot);
+    return all.filter((s) => s.foldVersion === foldVersion && s.seq <= maxSeq).sort((a, b) => b.seq - a.seq)[0];
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const r = this.runs.get(runId);
+    return r && { ...r };
+  }
+
+  async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
+    const statuses = q.status === undefined ? undefined : ([] as string[]).concat(q.status);
+    const cursor = q.cursor === undefined ? undefined : decodeRunCursor(q.cursor);
+    const limit = q.limit ?? 50;
+    const matches = [...this.runs.values()]
+      .filter((r) => !statuses || statuses.includes(r.status))
+      .filter((r) => q.agent === undefined || r.agent === q.agent)
+      .filter((r) => q.parentRunId === undefined || r.parentRunId === q.parentRunId)
+      .filter((r) => !q.waitingApprovals || r.pendingApprovals > 0)
+      .filter((r) => !cursor || isAfterCursor(r, cursor))
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.runId < b.runId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+    const runs = matches.slice(0, limit).map((r) => ({ ...r }));
+    const last = runs[runs.length - 1];
+    return matches.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
+  }
+
+  async acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
+    const r = this.runs.get(runId);
+    if (!r) throw new RunNotFoundError(runId);
+    if (r.leaseOwner !== null && r.leaseOwner !== req.owner && (r.leaseExpiresAtMs ?? 0) > req.now)
+      throw new RunBusyError(runId, r.leaseOwner, r.leaseExpiresAtMs ?? 0);
+    return this.grant(r, req);
+  }
+
+  async renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    const r = this.runs.get(lease.runId);
+    checkLease(r, lease);
+    const expiresAtMs = req.now + req.ttlMs;
+    (r as RunRecord).leaseExpiresAtMs = expiresAtMs;
+    return { ...lease, expiresAtMs };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const r = this.runs.get(lease.runId);
+    if (r && r.leaseOwner === lease.owner && r.leaseEpoch === lease.epoch) {
+      r.leaseOwner = null;
+      r.leaseExpiresAtMs = null;
+    }
+  }
+
+  async claimNext(req: ClaimRequest): Promise<Lease | undefined> {
+    const statuses = req.statuses ?? ['pending', 'running'];
+    const candidates = [...this.runs.values()]
+      .filter((r) => statuses.includes(r.status) && (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now))
+      .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+    const r = candidates[0];
+    return r && this.grant(r, req);
+  }
+
+  async purgeRun(runId: string): Promise<void> {
+    this.rows.delete(runId);
+    this.runs.delete(runId);
+    this.snapshots.delete(runId);
+  }
+
+  async close(): Promise<void> {}
+
+  private grant(r: RunRecord, req: LeaseRequest): Lease {
+    r.leaseOwner = req.owner;
+    r.leaseEpoch += 1;
+    r.leaseExpiresAtMs = req.now + req.ttlMs;
+    return { runId: r.runId, owner: req.owner, epoch: r.leaseEpoch, expiresAtMs: r.leaseExpiresAtMs };
+  }
+}
+
+function checkLease(r: RunRecord | undefined, lease: Lease): void {
+  if (!r || r.leaseOwner !== lease.owner || r.leaseEpoch !== lease.epoch)
+    throw new LeaseLostError(lease.runId, `held by ${r?.leaseOwner ?? 'nobody'} at epoch ${r?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`);
+}
+
+function decodeAll(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {
+  const first = rows[0];
+  if (!first) return [];
+  const decoder = new EventDecoder(runId, first.seq, registry);
+  return rows.map((r) => decoder.decode(r));
+}

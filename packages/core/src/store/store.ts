@@ -1,0 +1,123 @@
+import type { NewEvent, StoredEvent } from '../events/envelope';
+import type { WaitingReason } from '../events/event-types';
+import type { RunState, RunStatus } from '../state/run-state';
+
+/** The `runs` projection: one row per run, updated in the same transaction as every append. */
+export interface RunRecord {
+  runId: string;
+  status: RunStatus;
+  waitingReason: WaitingReason | null;
+  headSeq: number;
+  agent: string;
+  parentRunId: string | null;
+  pendingApprovals: number;
+  createdAt: string;
+  updatedAt: string;
+  leaseOwner: string | null;
+  leaseEpoch: number;
+  /** Epoch milliseconds; null when no lease was ever taken or it was released. */
+  leaseExpiresAtMs: number | null;
+}
+
+/**
+ * Proof of ownership of a run. `epoch` grows with every acquisition, so a lease that was
+ * taken over can never be confused with the current one (the fencing token).
+ */
+export interface Lease {
+  runId: string;
+  owner: string;
+  epoch: number;
+  expiresAtMs: number;
+}
+
+export interface LeaseRequest {
+  owner: string;
+  ttlMs: number;
+  /** Epoch ms from the caller's Clock. */
+  now: number;
+}
+
+export interface AppendOptions {
+  /** When given, the append commits only if this lease is still the run's current one. */
+  lease?: Lease;
+}
+
+export interface AppendResult {
+  /** The run's head after the append. */
+  headSeq: number;
+  /** The events as stored, with their seqs (after redaction). */
+  events: StoredEvent[];
+  /** True when every event id was already stored at these seqs: a re-sent append, stored once. */
+  duplicate: boolean;
+}
+
+export interface Snapshot {
+  runId: string;
+  seq: number;
+  foldVersion: number;
+  state: RunState;
+}
+
+export interface ListRunsQuery {
+  status?: RunStatus | RunStatus[];
+  agent?: string;
+  parentRunId?: string;
+  /** Only runs with at least one approval pending. */
+  waitingApprovals?: boolean;
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface RunPage {
+  runs: RunRecord[];
+  nextCursor?: string;
+}
+
+export interface ReadOptions {
+  /** First seq to read (default 1). */
+  fromSeq?: number;
+  /** Rows fetched per round trip while streaming (default 1,000). */
+  pageSize?: number;
+}
+
+export interface ClaimRequest extends LeaseRequest {
+  /** Statuses a worker may pick up (default: pending, and running runs whose lease expired). */
+  statuses?: RunStatus[];
+}
+
+/**
+ * The durable log and its projections. Every implementation passes the contract suite in
+ * `@kestrion/testing` (`describeStoreContract`).
+ *
+ * Contract:
+ * - `append` is atomic: all events or none. Seqs are contiguous from 1 per run. When the
+ *   run's head is not `expectedSeq` it throws `ConcurrencyError`, unless the same event ids
+ *   are already stored at exactly those seqs (a re-sent append), which returns
+ *   `{ duplicate: true }` and stores nothing. Events are redacted and size-checked before
+ *   anything is written (`PayloadTooLargeError`).
+ * - Reads validate: a gap, a duplicate seq, an unparsable payload or a future event version
+ *   throws (`CorruptLogError`, `UnsupportedVersionError`) naming the run and seq.
+ * - Leases: `acquireLease` throws `RunBusyError` while another owner's lease is live; an
+ *   expired lease is taken over with a higher epoch. `renewLease` and an append with
+ *   `{ lease }` throw `LeaseLostError` once the lease is no longer current.
+ */
+export interface Store {
+  append(runId: string, expectedSeq: number, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Streams a run's events in seq order, page by page; never loads the whole run at once. */
+  readEvents(runId: string, options?: ReadOptions): AsyncIterable<StoredEvent>;
+  saveSnapshot(snapshot: Snapshot): Promise<void>;
+  /** The newest snapshot of the run taken by `foldVersion` (at or below `maxSeq`). */
+  loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(query?: ListRunsQuery): Promise<RunPage>;
+  acquireLease(runId: string, request: LeaseRequest): Promise<Lease>;
+  renewLease(lease: Lease, request: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
+  /** Releases the lease if still held; a lease already lost is a no-op. */
+  releaseLease(lease: Lease): Promise<void>;
+  /** Atomically leases the oldest runnable run, or returns undefined when there is none. */
+  claimNext(request: ClaimRequest): Promise<Lease | undefined>;
+  /** Deletes whole runs (events, snapshots, projection): the only deletion there is. */
+  purgeRun(runId: string): Promise<void>;
+  close(): Promise<void>;
+}
