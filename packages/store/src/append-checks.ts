@@ -1,0 +1,49 @@
+import {
+  ConcurrencyError, EventDecoder, type EventRegistry, LeaseLostError, type Lease, type RawEventRow, type RunRecord,
+  type StoredEvent,
+} from '@kestrion/core';
+import type { Kysely } from 'kysely';
+import type { KestrionDatabase } from './schema';
+
+/** Throws LeaseLostError unless `lease` is the run's current lease (the fence). */
+export function assertLeaseCurrent(record: RunRecord | undefined, lease: Lease): void {
+  if (!record || record.leaseOwner !== lease.owner || record.leaseEpoch !== lease.epoch)
+    throw new LeaseLostError(
+      lease.runId,
+      `now held by ${record?.leaseOwner ?? 'nobody'} at epoch ${record?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
+    );
+}
+
+/**
+ * After a head mismatch: a re-sent append whose event ids already sit at exactly these seqs
+ * is reported as a duplicate (stored once); anything else is a ConcurrencyError.
+ */
+export async function resolveHeadMismatch(
+  db: Kysely<KestrionDatabase>,
+  rows: RawEventRow[],
+  expectedSeq: number,
+  actualSeq: number | undefined,
+  runId: string,
+): Promise<'duplicate'> {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (first && last && actualSeq !== undefined && actualSeq >= last.seq) {
+    const stored = await db
+      .selectFrom('kestrion_events')
+      .select(['seq', 'event_id'])
+      .where('run_id', '=', runId)
+      .where('seq', '>=', first.seq)
+      .where('seq', '<=', last.seq)
+      .orderBy('seq')
+      .execute();
+    if (stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id)) return 'duplicate';
+  }
+  throw new ConcurrencyError(runId, expectedSeq, actualSeq);
+}
+
+export function decodeRows(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {
+  const first = rows[0];
+  if (!first) return [];
+  const decoder = new EventDecoder(runId, first.seq, registry);
+  return rows.map((r) => decoder.decode(r));
+}

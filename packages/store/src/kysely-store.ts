@@ -1,0 +1,153 @@
+import {
+  type AppendOptions, type AppendResult, type ClaimRequest, type CodecOptions, decodeRunCursor, encodeEvents,
+  encodeRunCursor, EventDecoder, type Lease, type LeaseRequest, type ListRunsQuery, type NewEvent, type ReadOptions,
+  RunBusyError, RunNotFoundError, type RunPage, type RunRecord, type Snapshot, type Store, type StoredEvent,
+  assertValidRunId,
+} from '@kestrion/core';
+import { assertLeaseCurrent } from './append-checks';
+import { toRawEventRow, toRunRecord } from './row-mapping';
+import type { StoreDialect } from './store-dialect';
+
+const DEFAULT_PAGE = 1000;
+
+/**
+ * The Store on kysely, one implementation for both dialects. What differs (append commit
+ * strategy, claiming, driver errors) lives in the `StoreDialect`; everything else is here.
+ */
+export class KyselyStore implements Store {
+  constructor(
+    readonly dialect: StoreDialect,
+    private readonly codec: CodecOptions,
+  ) {}
+
+  private get db() {
+    return this.dialect.db;
+  }
+
+  async append(runId: string, expectedSeq: number, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const rows = encodeEvents(runId, expectedSeq, events, this.codec);
+    return this.dialect.append({ runId, expectedSeq, rows, ...(options.lease ? { lease: options.lease } : {}) });
+  }
+
+  async *readEvents(runId: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
+    const pageSize = options.pageSize ?? DEFAULT_PAGE;
+    let from = options.fromSeq ?? 1;
+    const decoder = new EventDecoder(runId, from, this.codec.registry);
+    for (;;) {
+      const page = await this.db
+        .selectFrom('kestrion_events')
+        .selectAll()
+        .where('run_id', '=', runId)
+        .where('seq', '>=', from)
+        .orderBy('seq')
+        .limit(pageSize)
+        .execute();
+      for (const row of page) yield decoder.decode(toRawEventRow(row));
+      const last = page[page.length - 1];
+      if (page.length < pageSize || !last) return;
+      from = Number(last.seq) + 1;
+    }
+  }
+
+  async saveSnapshot(s: Snapshot): Promise<void> {
+    await this.db
+      .insertInto('kestrion_snapshots')
+      .values({ run_id: s.runId, fold_version: s.foldVersion, seq: s.seq, state: JSON.stringify(s.state) })
+      .onConflict((oc) => oc.columns(['run_id', 'fold_version', 'seq']).doNothing())
+      .execute();
+  }
+
+  async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {
+    let q = this.db
+      .selectFrom('kestrion_snapshots')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('fold_version', '=', foldVersion);
+    if (maxSeq !== undefined) q = q.where('seq', '<=', maxSeq);
+    const row = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row && { runId, foldVersion, seq: Number(row.seq), state: JSON.parse(row.state) };
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = await this.db.selectFrom('kestrion_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return row && toRunRecord(row);
+  }
+
+  async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
+    const limit = q.limit ?? 50;
+    let query = this.db.selectFrom('kestrion_runs').selectAll();
+    if (q.status !== undefined) query = query.where('status', 'in', ([] as string[]).concat(q.status));
+    if (q.agent !== undefined) query = query.where('agent', '=', q.agent);
+    if (q.parentRunId !== undefined) query = query.where('parent_run_id', '=', q.parentRunId);
+    if (q.waitingApprovals) query = query.where('pending_approvals', '>', 0);
+    if (q.cursor !== undefined) {
+      const c = decodeRunCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', c.createdAt), eb.and([eb('created_at', '=', c.createdAt), eb('run_id', '<', c.runId)])]),
+      );
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit + 1).execute();
+    const runs = rows.slice(0, limit).map(toRunRecord);
+    const last = runs[runs.length - 1];
+    return rows.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
+  }
+
+  async acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
+    assertValidRunId(runId);
+    const expiresAtMs = req.now + req.ttlMs;
+    const row = await this.db
+      .updateTable('kestrion_runs')
+      .set((eb) => ({ lease_owner: req.owner, lease_epoch: eb('lease_epoch', '+', 1), lease_expires_at_ms: expiresAtMs }))
+      .where('run_id', '=', runId)
+      .where((eb) =>
+        eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', req.owner), eb('lease_expires_at_ms', '<=', req.now)]),
+      )
+      .returning(['lease_epoch'])
+      .executeTakeFirst()
+      .catch((e: unknown) => Promise.reject(this.dialect.translateError(e, runId)));
+    if (row) return { runId, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
+    const current = await this.getRun(runId);
+    if (!current) throw new RunNotFoundError(runId);
+    throw new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
+  }
+
+  async renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    const expiresAtMs = req.now + req.ttlMs;
+    const result = await this.db
+      .updateTable('kestrion_runs')
+      .set({ lease_expires_at_ms: expiresAtMs })
+      .where('run_id', '=', lease.runId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_epoch', '=', lease.epoch)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return { ...lease, expiresAtMs };
+    assertLeaseCurrent(await this.getRun(lease.runId), lease);
+    return { ...lease, expiresAtMs };
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    await this.db
+      .updateTable('kestrion_runs')
+      .set({ lease_owner: null, lease_expires_at_ms: null })
+      .where('run_id', '=', lease.runId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_epoch', '=', lease.epoch)
+      .execute();
+  }
+
+  claimNext(req: ClaimRequest): Promise<Lease | undefined> {
+    return this.dialect.claimNext(req, req.statuses ?? ['pending', 'running']);
+  }
+
+  async purgeRun(runId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();
+      await trx.deleteFrom('kestrion_snapshots').where('run_id', '=', runId).execute();
+      await trx.deleteFrom('kestrion_runs').where('run_id', '=', runId).execute();
+    });
+  }
+
+  close(): Promise<void> {
+    return this.dialect.destroy();
+  }
+}

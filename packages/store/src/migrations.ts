@@ -1,0 +1,73 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { StoreError } from '@kestrion/core';
+
+/**
+ * Migrations ship in code (no files to copy next to the bundle). Each is written to be safe
+ * when two processes open the same database at once. Append only: never edit a released one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_event_log': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('kestrion_events')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('v', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('cost', 'text')
+        // Clustered by (run_id, seq): reading a run is one range scan.
+        .addPrimaryKeyConstraint('kestrion_events_pk', ['run_id', 'seq'])
+        .addUniqueConstraint('kestrion_events_event_id_uq', ['run_id', 'event_id'])
+        .execute();
+      await db.schema
+        .createTable('kestrion_runs')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('waiting_reason', 'text')
+        .addColumn('head_seq', 'integer', (c) => c.notNull())
+        .addColumn('agent', 'text', (c) => c.notNull())
+        .addColumn('parent_run_id', 'text')
+        .addColumn('pending_approvals', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_epoch', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_expires_at_ms', 'bigint')
+        .execute();
+      await db.schema.createIndex('kestrion_runs_status_idx').ifNotExists().on('kestrion_runs').columns(['status', 'updated_at']).execute();
+      await db.schema.createIndex('kestrion_runs_created_idx').ifNotExists().on('kestrion_runs').columns(['created_at', 'run_id']).execute();
+      await db.schema.createIndex('kestrion_runs_agent_idx').ifNotExists().on('kestrion_runs').columns(['agent', 'created_at']).execute();
+      await db.schema.createIndex('kestrion_runs_parent_idx').ifNotExists().on('kestrion_runs').column('parent_run_id').execute();
+      await db.schema
+        .createTable('kestrion_snapshots')
+        .ifNotExists()
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('fold_version', 'integer', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('kestrion_snapshots_pk', ['run_id', 'fold_version', 'seq'])
+        .execute();
+    },
+  },
+};
+
+/** Brings the schema up to date; idempotent, applied on every open. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
+    migrationTableName: 'kestrion_migration',
+    migrationLockTableName: 'kestrion_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+}
+

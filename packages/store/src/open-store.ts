@@ -1,0 +1,65 @@
+import { ConfigurationError, DEFAULT_MAX_EVENT_BYTES, defaultEventRegistry, type EventRegistry, type Redactor } from '@kestrion/core';
+import type { Kysely } from 'kysely';
+import { KyselyStore } from './kysely-store';
+import { migrateToLatest } from './migrations';
+import { PostgresStoreDialect } from './postgres/postgres-store-dialect';
+import type { SqliteSynchronous } from './sqlite/sqlite-config';
+import { SqliteStoreDialect } from './sqlite/sqlite-store-dialect';
+import type { StoreDialect } from './store-dialect';
+
+export interface OpenStoreOptions {
+  registry?: EventRegistry;
+  /** Largest serialized event payload accepted (default 1 MiB). */
+  maxEventBytes?: number;
+  /** Runs on every event before it is written: strip secrets here. */
+  redact?: Redactor;
+  /** SQLite only: `NORMAL` is the documented opt-in faster mode (default `FULL`). */
+  synchronous?: SqliteSynchronous;
+  /** PostgreSQL pool size (default 10). */
+  maxConnections?: number;
+}
+
+export const DEFAULT_STORE_URL = 'sqlite://kestrion.db';
+
+/**
+ * Opens a store by URL and brings its schema up to date:
+ * `sqlite://path/to/file.db`, `sqlite::memory:`, `postgres://user@host:5432/db`.
+ * With no URL, `KESTRION_STORE` is used, else `./kestrion.db`.
+ * SQLite URLs accept `?synchronous=NORMAL`.
+ */
+export async function openStore(url?: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
+  const target = url ?? process.env.KESTRION_STORE ?? DEFAULT_STORE_URL;
+  const registry = options.registry ?? defaultEventRegistry();
+  const dialect = createDialect(target, registry, options);
+  try {
+    await migrateToLatest(dialect.db as unknown as Kysely<unknown>);
+  } catch (error) {
+    await dialect.destroy().catch(() => undefined);
+    throw error;
+  }
+  return new KyselyStore(dialect, {
+    registry,
+    maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    ...(options.redact ? { redact: options.redact } : {}),
+  });
+}
+
+function createDialect(url: string, registry: EventRegistry, options: OpenStoreOptions): StoreDialect {
+  if (url === 'sqlite::memory:') return new SqliteStoreDialect({ filename: ':memory:' }, registry);
+  if (url.startsWith('sqlite://')) {
+    const [path = '', query = ''] = url.slice('sqlite://'.length).split('?');
+    if (!path) throw new ConfigurationError(`store URL ${JSON.stringify(url)} has no file path; use sqlite://./kestrion.db`);
+    const sync = new URLSearchParams(query).get('synchronous')?.toUpperCase() ?? options.synchronous ?? 'FULL';
+    if (sync !== 'FULL' && sync !== 'NORMAL')
+      throw new ConfigurationError(`synchronous=${sync} is not supported; use FULL (default) or NORMAL`);
+    return new SqliteStoreDialect({ filename: decodeURIComponent(path), synchronous: sync }, registry);
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return new PostgresStoreDialect(
+      { connectionString: url, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) },
+      registry,
+    );
+  throw new ConfigurationError(
+    `unsupported store URL ${JSON.stringify(url)}: use sqlite://path.db, sqlite::memory: or postgres://user@host:5432/db`,
+  );
+}

@@ -1,0 +1,76 @@
+import {
+  type AppendResult, type ClaimRequest, ConcurrencyError, type EventRegistry, KestrionError, type Lease, StoreError,
+} from '@kestrion/core';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+import type { KestrionDatabase } from '../schema';
+import type { AppendRequest, StoreDialect } from '../store-dialect';
+import { PostgresAppender } from './postgres-appender';
+import type { PostgresStoreConfig } from './postgres-config';
+
+// Connection-level failures a new connection from the pool may not hit again.
+const RETRYABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '40001', '40P01', '53300']);
+
+export class PostgresStoreDialect implements StoreDialect {
+  readonly name = 'postgres' as const;
+  readonly db: Kysely<KestrionDatabase>;
+  private readonly pool: Pool;
+  private readonly appender: PostgresAppender;
+
+  constructor(config: PostgresStoreConfig, registry: EventRegistry) {
+    this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+    // An idle client whose backend was terminated emits 'error'; the pool drops it and the
+    // next query gets a fresh connection. Without this listener the process would crash.
+    this.pool.on('error', () => undefined);
+    this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.appender = new PostgresAppender(this.db, registry);
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    try {
+      return await this.appender.append(request);
+    } catch (error) {
+      this.appender.forget(request.runId);
+      throw this.translateError(error, request.runId, request.expectedSeq);
+    }
+  }
+
+  async claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
+    const expiresAtMs = req.now + req.ttlMs;
+    try {
+      const { rows } = await sql<{ run_id: string; lease_epoch: number }>`
+        with candidate as (
+          select run_id from kestrion_runs
+          where status in (${sql.join(statuses)})
+            and (lease_owner is null or lease_expires_at_ms <= ${req.now})
+          order by updated_at
+          limit 1
+          for update skip locked
+        )
+        update kestrion_runs r
+        set lease_owner = ${req.owner}, lease_epoch = r.lease_epoch + 1, lease_expires_at_ms = ${expiresAtMs}
+        from candidate where r.run_id = candidate.run_id
+        returning r.run_id, r.lease_epoch`.execute(this.db);
+      const row = rows[0];
+      return row && { runId: row.run_id, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
+    } catch (error) {
+      throw this.translateError(error);
+    }
+  }
+
+  translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
+    if (err instanceof KestrionError) return err;
+    const code = (err as { code?: unknown })?.code;
+    if (code === '23505') return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+      return new StoreError(`PostgreSQL ${code}: ${(err as Error).message}`, { cause: err, retryable: RETRYABLE.has(code) });
+    // Node socket errors and pg's "Connection terminated": the server or network went away.
+    if ((typeof code === 'string' && code.startsWith('E')) || /connection terminated/i.test((err as Error)?.message ?? ''))
+      return new StoreError(`PostgreSQL connection: ${(err as Error).message}`, { cause: err, retryable: true });
+    return err;
+  }
+
+  async destroy(): Promise<void> {
+    await this.db.destroy();
+  }
+}

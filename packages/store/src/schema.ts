@@ -1,0 +1,41 @@
+/** Kysely table types: the database as Kestrion stores it. */
+export interface EventsTable {
+  run_id: string;
+  seq: number;
+  event_id: string;
+  type: string;
+  v: number;
+  at: string;
+  /** JSON text, kept verbatim (not jsonb): stored rows stay byte-identical forever. */
+  data: string;
+  cost: string | null;
+}
+
+export interface RunsTable {
+  run_id: string;
+  status: string;
+  waiting_reason: string | null;
+  head_seq: number;
+  agent: string;
+  parent_run_id: string | null;
+  pending_approvals: number;
+  created_at: string;
+  updated_at: string;
+  lease_owner: string | null;
+  lease_epoch: number;
+  /** bigint in PostgreSQL: read back as a string and converted. */
+  lease_expires_at_ms: number | string | null;
+}
+
+export interface SnapshotsTable {
+  run_id: string;
+  fold_version: number;
+  seq: number;
+  state: string;
+}
+
+export interface KestrionDatabase {
+  kestrion_events: EventsTable;
+  kestrion_runs: RunsTable;
+  kestrion_snapshots: SnapshotsTable;
+}

@@ -1,0 +1,26 @@
+import type { AppendResult, ClaimRequest, Lease, RawEventRow } from '@kestrion/core';
+import type { Kysely } from 'kysely';
+import type { KestrionDatabase } from './schema';
+
+/** One append, already redacted, size-checked and serialized. */
+export interface AppendRequest {
+  runId: string;
+  expectedSeq: number;
+  rows: RawEventRow[];
+  lease?: Lease;
+}
+
+/**
+ * What differs between SQLite and PostgreSQL, and nothing else: how appends are committed
+ * (group commit vs one statement per append), how the next run is claimed, and how driver
+ * errors are translated at the boundary.
+ */
+export interface StoreDialect {
+  readonly name: 'sqlite' | 'postgres';
+  readonly db: Kysely<KestrionDatabase>;
+  append(request: AppendRequest): Promise<AppendResult>;
+  claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
+  /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */
+  translateError(err: unknown, runId?: string, expectedSeq?: number): unknown;
+  destroy(): Promise<void>;
+}
