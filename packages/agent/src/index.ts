@@ -1,1 +1,31 @@
-export {};
+// @kestrion/agent — the public API. Every export here is a decision; keep the list explicit.
+export { tool } from './decorators/tool';
+export type { ToolDecorator } from './decorators/tool';
+export { agent } from './decorators/agent';
+export type { AgentDecorator } from './decorators/agent';
+export type { ToolOptions, AgentOptions, ApprovalRequirement } from './decorators/tool-options';
+export { DecoratorUsageError } from './decorators/decorator-usage-error';
+export {
+  toolMetadataOf,
+  agentMetadataOf,
+  TOOLS_METADATA_KEY,
+  AGENT_METADATA_KEY,
+} from './decorators/tool-metadata';
+export type { ToolMetadata, ResolvedToolMetadata, AgentMetadata } from './decorators/tool-metadata';
+export { COMPILE_COMMAND, MANIFEST_FILE_NAME, MANIFEST_ENV_VAR } from './manifest/compile-command';
+export { findManifest } from './manifest/find-manifest';
+export type { ManifestSearch } from './manifest/find-manifest';
+export { loadManifest } from './manifest/load-manifest';
+export { toolsOf } from './tools/tools-of';
+export type { ToolsOfOptions } from './tools/tools-of';
+export type { BoundTool, ToolContext } from './tools/bound-tool';
+export { validateArgs } from './tools/validate-args';
+export type { ArgsValidation } from './tools/validate-args';
+export {
+  toOpenAIStrictSchema,
+  fromOpenAIStrictArgs,
+  OPENAI_STRICT_FORMATS,
+  OPENAI_STRICT_KEYWORDS,
+} from './schema/openai-strict-schema';
+export { toAnthropicInputSchema } from './schema/anthropic-input-schema';
+export { toOllamaSchema } from './schema/ollama-schema';

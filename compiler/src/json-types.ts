@@ -1,0 +1,9 @@
+import type { JsonSchema, ToolManifest, ToolManifestEntry } from '@kestrion/core';
+
+// The manifest format is owned by @kestrion/core; the compiler uses its types only (no runtime import).
+export type { JsonSchema, ToolManifest, ToolManifestEntry };
+
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON object, the shape of every schema node the compiler builds. */
+export type JsonObject = { [key: string]: Json };

@@ -1,0 +1,82 @@
+import { formatDiagnostic } from './compile-diagnostic';
+import { parseCliArgs, USAGE, type CliArgs } from './cli-args';
+import { resolveOut } from './compile-project';
+import { ManifestCompiler } from './manifest-compiler';
+import { diffManifests } from './manifest-diff';
+import { readManifest, writeManifest } from './manifest-file';
+import { watchProject, type ProjectWatcher } from './watch-project';
+
+/** Where the CLI prints. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * Runs `kestrion-compile` with the given arguments. Resolves with the exit code (0 ok, 1
+ * compile errors or stale manifest, 2 usage); with `--watch` it resolves once watching has
+ * started and `onWatch` receives the watcher.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  onWatch?: (watcher: ProjectWatcher) => void,
+): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const out = resolveOut(args.project, args.out);
+  if (args.watch) {
+    const watcher = watchProject({
+      project: args.project,
+      out,
+      onCompile: (event) => {
+        if (event.diagnostics.length > 0) for (const d of event.diagnostics) io.err(formatDiagnostic(d));
+        else
+          io.out(
+            `${event.written ? 'wrote' : 'unchanged'} ${out} (${Object.keys(event.manifest.tools).length} tools, ${Math.round(event.durationMs)} ms)`,
+          );
+      },
+    });
+    await watcher.ready;
+    io.out('watching for changes (Ctrl-C to stop)');
+    onWatch?.(watcher);
+    return 0;
+  }
+  let compiler: ManifestCompiler;
+  try {
+    compiler = ManifestCompiler.fromTsConfig(args.project);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
+  const result = compiler.compile();
+  if (result.diagnostics.length > 0) {
+    for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+    io.err(`kestrion-compile: ${result.diagnostics.length} problem(s); the manifest was not written`);
+    return 1;
+  }
+  const count = Object.keys(result.manifest.tools).length;
+  if (args.check) {
+    const diff = diffManifests(readManifest(out), result.manifest);
+    if (diff === '') {
+      io.out(`${out} is up to date (${count} tools)`);
+      return 0;
+    }
+    io.err(
+      `${out} is stale:\n${diff}\nrun \`npx kestrion-compile --project ${args.project}\` and commit the result`,
+    );
+    return 1;
+  }
+  const written = writeManifest(out, result.manifest);
+  io.out(`${written ? 'wrote' : 'unchanged'} ${out} (${count} tools, ${Math.round(result.durationMs)} ms)`);
+  return 0;
+}

@@ -1,0 +1,39 @@
+/**
+ * Who must approve a call before it runs: `true` (anyone allowed to approve), a role, a chain of
+ * roles (every one must approve, in order), or a function of the arguments that returns one of
+ * those (or `false` to let a harmless call through).
+ */
+export type ApprovalRequirement =
+  | boolean
+  | string
+  | string[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments are typed by the method, not here
+  | ((args: any) => boolean | string | string[]);
+
+/** Options of `@tool(...)`. Every field is optional. */
+export interface ToolOptions {
+  /** The name models see. Defaults to the method name; the compiler copies a literal here into the manifest. */
+  name?: string;
+  /** Overrides the JSDoc summary as the tool's description. */
+  description?: string;
+  /** Gate every call (or some calls) behind a human decision. Default: no approval. */
+  requiresApproval?: ApprovalRequirement;
+  /** A call may safely run twice with the same idempotency key; crash recovery then retries it. */
+  idempotent?: boolean;
+  /** Wall-clock limit for one call, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** Options of `@agent(...)`. */
+export interface AgentOptions {
+  /** The agent's name in runs and traces. Defaults to the class name. */
+  name?: string;
+  /** The system prompt. */
+  instructions: string;
+  /** A one-line description, used when the agent is offered as another agent's tool. */
+  description?: string;
+  /** Stop the run as failed after this many model turns. */
+  maxTurns?: number;
+  /** Stop the run as failed once its model cost passes this many US dollars. */
+  maxCostUsd?: number;
+}
