@@ -21,14 +21,23 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@kestrion/*'], message: 'core imports no other Kestrion package (DESIGN.md §1).' },
-            { group: ['kysely', 'pg', 'better-sqlite3', 'ajv', '@anthropic-ai/*', 'openai'], message: 'core has no runtime dependencies; take it through a port.' },
+            {
+              group: ['kysely', 'pg', 'better-sqlite3', 'ajv', '@anthropic-ai/*', 'openai'],
+              message: 'core has no runtime dependencies; take it through a port.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time comes from the Clock port.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Randomness comes from the Ids port.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time comes from the Clock port.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Randomness comes from the Ids port.',
+        },
       ],
     },
   },

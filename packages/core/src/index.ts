@@ -1,7 +1,17 @@
 // @kestrion/core — the public API. Every export here is a decision; keep the list explicit.
 export {
-  KestrionError, ConfigurationError, InvalidInputError, ConcurrencyError, RunBusyError, LeaseLostError,
-  RunNotFoundError, CorruptLogError, UnsupportedVersionError, StoreError, PayloadTooLargeError, InvalidRunIdError,
+  KestrionError,
+  ConfigurationError,
+  InvalidInputError,
+  ConcurrencyError,
+  RunBusyError,
+  LeaseLostError,
+  RunNotFoundError,
+  CorruptLogError,
+  UnsupportedVersionError,
+  StoreError,
+  PayloadTooLargeError,
+  InvalidRunIdError,
 } from './errors';
 export type { Json, JsonObject } from './util/json';
 export { canonicalJson } from './util/json';
@@ -11,22 +21,50 @@ export { systemClock, FakeClock, isoAt } from './ports/clock';
 export type { IdGenerator } from './ports/ids';
 export { randomIds, SequentialIds } from './ports/ids';
 export type { EventCost, NewEvent, StoredEvent, RawEventRow } from './events/envelope';
-export type { EventPayloads, EventType, WaitingReason, ExpiryOutcome, ErrorInfo, StatePatch } from './events/event-types';
+export type {
+  EventPayloads,
+  EventType,
+  WaitingReason,
+  ExpiryOutcome,
+  ErrorInfo,
+  StatePatch,
+} from './events/event-types';
 export type { Upcaster, EventTypeSpec } from './events/event-registry';
 export { EventRegistry, defaultEventRegistry } from './events/event-registry';
 export type {
-  RunState, RunStatus, ToolCallState, ToolCallStatus, LlmStepState, StepIdentity, RunTotals, ApprovalDecision,
+  RunState,
+  RunStatus,
+  ToolCallState,
+  ToolCallStatus,
+  LlmStepState,
+  StepIdentity,
+  RunTotals,
+  ApprovalDecision,
 } from './state/run-state';
 export { TERMINAL_STATUSES, isTerminal } from './state/run-state';
 export { FOLD_VERSION, fold, foldEvents, foldInto } from './state/fold';
 export type {
-  Store, RunRecord, Lease, LeaseRequest, AppendOptions, AppendResult, Snapshot, ListRunsQuery, RunPage, ReadOptions,
+  Store,
+  RunRecord,
+  Lease,
+  LeaseRequest,
+  AppendOptions,
+  AppendResult,
+  Snapshot,
+  ListRunsQuery,
+  RunPage,
+  ReadOptions,
   ClaimRequest,
 } from './store/store';
 export { projectRunRecord } from './store/run-projection';
 export type { Redactor, CodecOptions } from './store/event-codec';
 export {
-  encodeEvents, EventDecoder, assertValidRunId, patternRedactor, DEFAULT_MAX_EVENT_BYTES, MAX_RUN_ID_LENGTH,
+  encodeEvents,
+  EventDecoder,
+  assertValidRunId,
+  patternRedactor,
+  DEFAULT_MAX_EVENT_BYTES,
+  MAX_RUN_ID_LENGTH,
 } from './store/event-codec';
 export type { RunCursor } from './store/run-cursor';
 export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';

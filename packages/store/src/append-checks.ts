@@ -1,5 +1,11 @@
 import {
-  ConcurrencyError, EventDecoder, type EventRegistry, LeaseLostError, type Lease, type RawEventRow, type RunRecord,
+  ConcurrencyError,
+  EventDecoder,
+  type EventRegistry,
+  LeaseLostError,
+  type Lease,
+  type RawEventRow,
+  type RunRecord,
   type StoredEvent,
 } from '@kestrion/core';
 import type { Kysely } from 'kysely';
@@ -36,7 +42,8 @@ export async function resolveHeadMismatch(
       .where('seq', '<=', last.seq)
       .orderBy('seq')
       .execute();
-    if (stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id)) return 'duplicate';
+    if (stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id))
+      return 'duplicate';
   }
   throw new ConcurrencyError(runId, expectedSeq, actualSeq);
 }

@@ -1,7 +1,24 @@
 import {
-  type AppendOptions, type AppendResult, type ClaimRequest, type CodecOptions, decodeRunCursor, encodeEvents,
-  encodeRunCursor, EventDecoder, type Lease, type LeaseRequest, type ListRunsQuery, type NewEvent, type ReadOptions,
-  RunBusyError, RunNotFoundError, type RunPage, type RunRecord, type Snapshot, type Store, type StoredEvent,
+  type AppendOptions,
+  type AppendResult,
+  type ClaimRequest,
+  type CodecOptions,
+  decodeRunCursor,
+  encodeEvents,
+  encodeRunCursor,
+  EventDecoder,
+  type Lease,
+  type LeaseRequest,
+  type ListRunsQuery,
+  type NewEvent,
+  type ReadOptions,
+  RunBusyError,
+  RunNotFoundError,
+  type RunPage,
+  type RunRecord,
+  type Snapshot,
+  type Store,
+  type StoredEvent,
   assertValidRunId,
 } from '@kestrion/core';
 import { assertLeaseCurrent } from './append-checks';
@@ -24,9 +41,19 @@ export class KyselyStore implements Store {
     return this.dialect.db;
   }
 
-  async append(runId: string, expectedSeq: number, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     const rows = encodeEvents(runId, expectedSeq, events, this.codec);
-    return this.dialect.append({ runId, expectedSeq, rows, ...(options.lease ? { lease: options.lease } : {}) });
+    return this.dialect.append({
+      runId,
+      expectedSeq,
+      rows,
+      ...(options.lease ? { lease: options.lease } : {}),
+    });
   }
 
   async *readEvents(runId: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
@@ -69,7 +96,11 @@ export class KyselyStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.db.selectFrom('kestrion_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('kestrion_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
     return row && toRunRecord(row);
   }
 
@@ -83,10 +114,17 @@ export class KyselyStore implements Store {
     if (q.cursor !== undefined) {
       const c = decodeRunCursor(q.cursor);
       query = query.where((eb) =>
-        eb.or([eb('created_at', '<', c.createdAt), eb.and([eb('created_at', '=', c.createdAt), eb('run_id', '<', c.runId)])]),
+        eb.or([
+          eb('created_at', '<', c.createdAt),
+          eb.and([eb('created_at', '=', c.createdAt), eb('run_id', '<', c.runId)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('run_id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('run_id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const runs = rows.slice(0, limit).map(toRunRecord);
     const last = runs[runs.length - 1];
     return rows.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
@@ -97,10 +135,18 @@ export class KyselyStore implements Store {
     const expiresAtMs = req.now + req.ttlMs;
     const row = await this.db
       .updateTable('kestrion_runs')
-      .set((eb) => ({ lease_owner: req.owner, lease_epoch: eb('lease_epoch', '+', 1), lease_expires_at_ms: expiresAtMs }))
+      .set((eb) => ({
+        lease_owner: req.owner,
+        lease_epoch: eb('lease_epoch', '+', 1),
+        lease_expires_at_ms: expiresAtMs,
+      }))
       .where('run_id', '=', runId)
       .where((eb) =>
-        eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', req.owner), eb('lease_expires_at_ms', '<=', req.now)]),
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', req.owner),
+          eb('lease_expires_at_ms', '<=', req.now),
+        ]),
       )
       .returning(['lease_epoch'])
       .executeTakeFirst()

@@ -39,10 +39,30 @@ const migrations: Record<string, Migration> = {
         .addColumn('lease_epoch', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('lease_expires_at_ms', 'bigint')
         .execute();
-      await db.schema.createIndex('kestrion_runs_status_idx').ifNotExists().on('kestrion_runs').columns(['status', 'updated_at']).execute();
-      await db.schema.createIndex('kestrion_runs_created_idx').ifNotExists().on('kestrion_runs').columns(['created_at', 'run_id']).execute();
-      await db.schema.createIndex('kestrion_runs_agent_idx').ifNotExists().on('kestrion_runs').columns(['agent', 'created_at']).execute();
-      await db.schema.createIndex('kestrion_runs_parent_idx').ifNotExists().on('kestrion_runs').column('parent_run_id').execute();
+      await db.schema
+        .createIndex('kestrion_runs_status_idx')
+        .ifNotExists()
+        .on('kestrion_runs')
+        .columns(['status', 'updated_at'])
+        .execute();
+      await db.schema
+        .createIndex('kestrion_runs_created_idx')
+        .ifNotExists()
+        .on('kestrion_runs')
+        .columns(['created_at', 'run_id'])
+        .execute();
+      await db.schema
+        .createIndex('kestrion_runs_agent_idx')
+        .ifNotExists()
+        .on('kestrion_runs')
+        .columns(['agent', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('kestrion_runs_parent_idx')
+        .ifNotExists()
+        .on('kestrion_runs')
+        .column('parent_run_id')
+        .execute();
       await db.schema
         .createTable('kestrion_snapshots')
         .ifNotExists()
@@ -67,7 +87,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+    throw new StoreError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, {
+      cause: error,
+    });
   }
 }
-

@@ -1,4 +1,10 @@
-import { ConfigurationError, DEFAULT_MAX_EVENT_BYTES, defaultEventRegistry, type EventRegistry, type Redactor } from '@kestrion/core';
+import {
+  ConfigurationError,
+  DEFAULT_MAX_EVENT_BYTES,
+  defaultEventRegistry,
+  type EventRegistry,
+  type Redactor,
+} from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
@@ -48,15 +54,22 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
   if (url === 'sqlite::memory:') return new SqliteStoreDialect({ filename: ':memory:' }, registry);
   if (url.startsWith('sqlite://')) {
     const [path = '', query = ''] = url.slice('sqlite://'.length).split('?');
-    if (!path) throw new ConfigurationError(`store URL ${JSON.stringify(url)} has no file path; use sqlite://./kestrion.db`);
-    const sync = new URLSearchParams(query).get('synchronous')?.toUpperCase() ?? options.synchronous ?? 'FULL';
+    if (!path)
+      throw new ConfigurationError(
+        `store URL ${JSON.stringify(url)} has no file path; use sqlite://./kestrion.db`,
+      );
+    const sync =
+      new URLSearchParams(query).get('synchronous')?.toUpperCase() ?? options.synchronous ?? 'FULL';
     if (sync !== 'FULL' && sync !== 'NORMAL')
       throw new ConfigurationError(`synchronous=${sync} is not supported; use FULL (default) or NORMAL`);
     return new SqliteStoreDialect({ filename: decodeURIComponent(path), synchronous: sync }, registry);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
     return new PostgresStoreDialect(
-      { connectionString: url, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) },
+      {
+        connectionString: url,
+        ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+      },
       registry,
     );
   throw new ConfigurationError(

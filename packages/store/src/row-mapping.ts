@@ -36,12 +36,27 @@ export function toRunsRow(r: RunRecord): RunsTable {
 }
 
 export function toEventsRow(r: RawEventRow): EventsTable {
-  return { run_id: r.runId, seq: r.seq, event_id: r.id, type: r.type, v: r.v, at: r.at, data: r.data, cost: r.cost };
+  return {
+    run_id: r.runId,
+    seq: r.seq,
+    event_id: r.id,
+    type: r.type,
+    v: r.v,
+    at: r.at,
+    data: r.data,
+    cost: r.cost,
+  };
 }
 
 export function toRawEventRow(row: EventsTable): RawEventRow {
   return {
-    runId: row.run_id, seq: Number(row.seq), id: row.event_id, type: row.type, v: Number(row.v), at: row.at,
-    data: row.data, cost: row.cost,
+    runId: row.run_id,
+    seq: Number(row.seq),
+    id: row.event_id,
+    type: row.type,
+    v: Number(row.v),
+    at: row.at,
+    data: row.data,
+    cost: row.cost,
   };
 }

@@ -26,15 +26,22 @@ export class RunBusyError extends KestrionError {
     readonly owner: string,
     readonly expiresAtMs: number,
   ) {
-    super('run_busy', `run ${JSON.stringify(runId)} is being driven by ${owner} until ${new Date(expiresAtMs).toISOString()}`, {
-      retryable: true,
-    });
+    super(
+      'run_busy',
+      `run ${JSON.stringify(runId)} is being driven by ${owner} until ${new Date(expiresAtMs).toISOString()}`,
+      {
+        retryable: true,
+      },
+    );
   }
 }
 
 /** The caller's lease was taken over or released: it must stop acting on the run at once. */
 export class LeaseLostError extends KestrionError {
-  constructor(readonly runId: string, detail: string) {
+  constructor(
+    readonly runId: string,
+    detail: string,
+  ) {
     super('lease_lost', `lease on run ${JSON.stringify(runId)} lost: ${detail}`);
   }
 }
@@ -47,14 +54,25 @@ export class RunNotFoundError extends KestrionError {
 
 /** The stored log is damaged (gap, duplicate, unparsable row). The run is refused, nothing runs. */
 export class CorruptLogError extends KestrionError {
-  constructor(readonly runId: string, readonly seq: number, detail: string, options: { cause?: unknown } = {}) {
+  constructor(
+    readonly runId: string,
+    readonly seq: number,
+    detail: string,
+    options: { cause?: unknown } = {},
+  ) {
     super('corrupt_log', `run ${JSON.stringify(runId)} is corrupt at seq ${seq}: ${detail}`, options);
   }
 }
 
 /** An event was written by a newer Kestrion than this one; the run is refused, not skipped. */
 export class UnsupportedVersionError extends KestrionError {
-  constructor(readonly runId: string, readonly seq: number, readonly eventType: string, readonly version: number, readonly supported: number) {
+  constructor(
+    readonly runId: string,
+    readonly seq: number,
+    readonly eventType: string,
+    readonly version: number,
+    readonly supported: number,
+  ) {
     super(
       'unsupported_version',
       `run ${JSON.stringify(runId)} seq ${seq}: event ${eventType} v${version} is newer than this Kestrion supports (v${supported}); upgrade @kestrion/core before loading this run`,
@@ -70,7 +88,12 @@ export class StoreError extends KestrionError {
 }
 
 export class PayloadTooLargeError extends KestrionError {
-  constructor(readonly runId: string, readonly eventType: string, readonly bytes: number, readonly limit: number) {
+  constructor(
+    readonly runId: string,
+    readonly eventType: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
     super(
       'payload_too_large',
       `run ${JSON.stringify(runId)}: ${eventType} payload is ${bytes} bytes, over the ${limit}-byte limit; store large blobs elsewhere and record a reference, or raise maxEventBytes`,

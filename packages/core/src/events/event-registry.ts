@@ -49,11 +49,29 @@ export class EventRegistry {
 }
 
 const CORE_TYPES: EventType[] = [
-  'run.started', 'run.input', 'node.entered', 'state.patched', 'llm.requested', 'llm.completed',
-  'llm.failed', 'tool.requested', 'approval.requested', 'approval.granted', 'approval.rejected',
-  'approval.expired', 'tool.started', 'tool.completed', 'tool.failed', 'tool.outcome_unknown',
-  'tool.retry_approved', 'run.waiting', 'run.completed', 'run.failed', 'run.cancel_requested',
-  'run.cancelled', 'run.forked',
+  'run.started',
+  'run.input',
+  'node.entered',
+  'state.patched',
+  'llm.requested',
+  'llm.completed',
+  'llm.failed',
+  'tool.requested',
+  'approval.requested',
+  'approval.granted',
+  'approval.rejected',
+  'approval.expired',
+  'tool.started',
+  'tool.completed',
+  'tool.failed',
+  'tool.outcome_unknown',
+  'tool.retry_approved',
+  'run.waiting',
+  'run.completed',
+  'run.failed',
+  'run.cancel_requested',
+  'run.cancelled',
+  'run.forked',
 ];
 
 /** The registry of Kestrion's own event types at their current versions. */

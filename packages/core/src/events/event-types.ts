@@ -32,7 +32,13 @@ export interface EventPayloads {
   'llm.completed': { stepKey: string; response: Json };
   'llm.failed': { stepKey: string; error: ErrorInfo; attempt: number };
   'tool.requested': { callId: string; stepKey: string; tool: string; args: Json; argsHash: string };
-  'approval.requested': { callId: string; tool: string; argsHash: string; roles: string[]; deadline?: string };
+  'approval.requested': {
+    callId: string;
+    tool: string;
+    argsHash: string;
+    roles: string[];
+    deadline?: string;
+  };
   'approval.granted': {
     callId: string;
     by: string;

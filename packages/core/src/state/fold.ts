@@ -14,10 +14,22 @@ type Handlers = { [K in keyof EventPayloads]: Handler<K> };
 
 function emptyState(e: StoredEvent): RunState {
   return {
-    runId: e.runId, agent: '', status: 'pending', input: null, limits: {}, visits: 0, data: {}, inbox: [],
-    calls: {}, callOrder: [], llmSteps: {}, steps: {},
+    runId: e.runId,
+    agent: '',
+    status: 'pending',
+    input: null,
+    limits: {},
+    visits: 0,
+    data: {},
+    inbox: [],
+    calls: {},
+    callOrder: [],
+    llmSteps: {},
+    steps: {},
     totals: { usd: 0, unpricedCalls: 0, inputTokens: 0, outputTokens: 0, llmCalls: 0, toolCalls: 0 },
-    seq: 0, createdAt: e.at, updatedAt: e.at,
+    seq: 0,
+    createdAt: e.at,
+    updatedAt: e.at,
   };
 }
 
@@ -49,27 +61,47 @@ function progress(s: RunState): void {
 
 const handlers: Handlers = {
   'run.started': (s, d) => {
-    s.agent = d.agent; s.input = d.input; s.limits = d.limits ?? {}; s.status = 'pending';
+    s.agent = d.agent;
+    s.input = d.input;
+    s.limits = d.limits ?? {};
+    s.status = 'pending';
     if (d.parentRunId !== undefined) s.parentRunId = d.parentRunId;
   },
   'run.input': (s, d) => {
     s.inbox.push(d.message);
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'input') { s.status = 'pending'; delete s.waitingReason; }
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'input') {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
-  'node.entered': (s, d) => { progress(s); s.currentNode = d.node; s.visits += 1; },
-  'state.patched': (s, d) => { applyPatch(s.data, d.patch); },
+  'node.entered': (s, d) => {
+    progress(s);
+    s.currentNode = d.node;
+    s.visits += 1;
+  },
+  'state.patched': (s, d) => {
+    applyPatch(s.data, d.patch);
+  },
   'llm.requested': (s, d) => {
     progress(s);
     s.steps[d.stepKey] = { kind: 'llm', name: d.model };
     const prev = s.llmSteps[d.stepKey];
-    s.llmSteps[d.stepKey] = { stepKey: d.stepKey, model: d.model, attempts: Math.max(d.attempt, prev?.attempts ?? 0) };
+    s.llmSteps[d.stepKey] = {
+      stepKey: d.stepKey,
+      model: d.model,
+      attempts: Math.max(d.attempt, prev?.attempts ?? 0),
+    };
   },
   'llm.completed': (s, d, e) => {
     const step = s.llmSteps[d.stepKey];
-    if (step) { step.response = d.response; delete step.error; }
+    if (step) {
+      step.response = d.response;
+      delete step.error;
+    }
     s.totals.llmCalls += 1;
     if (e.cost) {
-      if (e.cost.usd === null) s.totals.unpricedCalls += 1; else s.totals.usd += e.cost.usd;
+      if (e.cost.usd === null) s.totals.unpricedCalls += 1;
+      else s.totals.usd += e.cost.usd;
       s.totals.inputTokens += e.cost.inputTokens ?? 0;
       s.totals.outputTokens += e.cost.outputTokens ?? 0;
     }
@@ -83,26 +115,39 @@ const handlers: Handlers = {
     progress(s);
     s.steps[d.stepKey] = { kind: 'tool', name: d.tool };
     s.calls[d.callId] = {
-      callId: d.callId, stepKey: d.stepKey, tool: d.tool, args: d.args, argsHash: d.argsHash,
-      status: 'requested', requiredRoles: [], grants: [], attempts: 0,
+      callId: d.callId,
+      stepKey: d.stepKey,
+      tool: d.tool,
+      args: d.args,
+      argsHash: d.argsHash,
+      status: 'requested',
+      requiredRoles: [],
+      grants: [],
+      attempts: 0,
     };
     s.callOrder.push(d.callId);
   },
   'approval.requested': (s, d, e) => {
     const c = call(s, d.callId);
     if (!c) return;
-    c.status = 'awaiting_approval'; c.requiredRoles = d.roles; c.approvalRequestedAt = e.at;
+    c.status = 'awaiting_approval';
+    c.requiredRoles = d.roles;
+    c.approvalRequestedAt = e.at;
     if (d.deadline !== undefined) c.deadline = d.deadline;
   },
   'approval.granted': (s, d, e) => {
     const c = call(s, d.callId);
     if (!c) return;
     c.grants.push({ by: d.by, at: e.at, ...(d.role !== undefined ? { role: d.role } : {}) });
-    if (d.editedArgs !== undefined && d.editedArgsHash !== undefined) { c.args = d.editedArgs; c.argsHash = d.editedArgsHash; }
+    if (d.editedArgs !== undefined && d.editedArgsHash !== undefined) {
+      c.args = d.editedArgs;
+      c.argsHash = d.editedArgsHash;
+    }
     if (d.complete) {
       c.status = 'approved';
       if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
-        s.status = 'pending'; delete s.waitingReason;
+        s.status = 'pending';
+        delete s.waitingReason;
       }
     }
   },
@@ -112,33 +157,50 @@ const handlers: Handlers = {
     c.status = 'rejected';
     c.rejection = { by: d.by, at: e.at, reason: d.reason, ...(d.role !== undefined ? { role: d.role } : {}) };
     if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
-      s.status = 'pending'; delete s.waitingReason;
+      s.status = 'pending';
+      delete s.waitingReason;
     }
   },
   'approval.expired': (s, d) => {
     const c = call(s, d.callId);
     if (c) c.status = 'expired';
-    if (d.outcome === 'expire') { s.status = 'expired'; delete s.waitingReason; }
-    else if (s.status === 'waiting_on_human' && !awaitingAnyApproval(s)) { s.status = 'pending'; delete s.waitingReason; }
+    if (d.outcome === 'expire') {
+      s.status = 'expired';
+      delete s.waitingReason;
+    } else if (s.status === 'waiting_on_human' && !awaitingAnyApproval(s)) {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
   'tool.started': (s, d) => {
     progress(s);
     const c = call(s, d.callId);
     if (!c) return;
-    c.status = 'started'; c.attempts = d.attempt; c.idempotencyKey = d.idempotencyKey; delete c.retryApproved;
+    c.status = 'started';
+    c.attempts = d.attempt;
+    c.idempotencyKey = d.idempotencyKey;
+    delete c.retryApproved;
     s.totals.toolCalls += 1;
   },
   'tool.completed': (s, d) => {
     const c = call(s, d.callId);
     if (!c) return;
-    c.status = 'completed'; c.result = d.result;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+    c.status = 'completed';
+    c.result = d.result;
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
   'tool.failed': (s, d) => {
     const c = call(s, d.callId);
     if (!c) return;
-    c.status = 'failed'; c.error = d.error;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+    c.status = 'failed';
+    c.error = d.error;
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
   'tool.outcome_unknown': (s, d) => {
     const c = call(s, d.callId);
@@ -147,19 +209,36 @@ const handlers: Handlers = {
   'tool.retry_approved': (s, d) => {
     const c = call(s, d.callId);
     if (c) c.retryApproved = true;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') { s.status = 'pending'; delete s.waitingReason; }
+    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
   'run.waiting': (s, d) => {
-    s.status = 'waiting_on_human'; s.waitingReason = d.reason;
+    s.status = 'waiting_on_human';
+    s.waitingReason = d.reason;
     if (d.node !== undefined) s.currentNode = d.node;
   },
-  'run.completed': (s, d) => { s.status = 'completed'; s.output = d.output; delete s.waitingReason; },
-  'run.failed': (s, d) => { s.status = 'failed'; s.error = d.error; delete s.waitingReason; },
+  'run.completed': (s, d) => {
+    s.status = 'completed';
+    s.output = d.output;
+    delete s.waitingReason;
+  },
+  'run.failed': (s, d) => {
+    s.status = 'failed';
+    s.error = d.error;
+    delete s.waitingReason;
+  },
   'run.cancel_requested': (s, d) => {
     s.cancelRequested = { by: d.by, ...(d.reason !== undefined ? { reason: d.reason } : {}) };
   },
-  'run.cancelled': (s) => { s.status = 'cancelled'; delete s.waitingReason; },
-  'run.forked': (s, d) => { s.forkedFrom = { runId: d.fromRunId, atSeq: d.atSeq }; },
+  'run.cancelled': (s) => {
+    s.status = 'cancelled';
+    delete s.waitingReason;
+  },
+  'run.forked': (s, d) => {
+    s.forkedFrom = { runId: d.fromRunId, atSeq: d.atSeq };
+  },
 };
 
 /** Mutates `draft` with one event. Internal: callers use `fold` / `foldEvents`. */
@@ -199,4 +278,3 @@ export function foldInto(draft: RunState | undefined, e: StoredEvent): RunState 
   applyEvent(target, e);
   return target;
 }
-

@@ -1,7 +1,8 @@
 import type { ErrorInfo, WaitingReason } from '../events/event-types';
 import type { Json, JsonObject } from '../util/json';
 
-export type RunStatus = 'pending' | 'running' | 'waiting_on_human' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type RunStatus =
+  'pending' | 'running' | 'waiting_on_human' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'expired'];
 

@@ -21,7 +21,8 @@ export const MAX_RUN_ID_LENGTH = 256;
  * verbatim (NUL, control characters) or that are absurdly long are refused up front.
  */
 export function assertValidRunId(runId: unknown): asserts runId is string {
-  if (typeof runId !== 'string' || runId.length === 0) throw new InvalidRunIdError('must be a non-empty string');
+  if (typeof runId !== 'string' || runId.length === 0)
+    throw new InvalidRunIdError('must be a non-empty string');
   if (runId.length > MAX_RUN_ID_LENGTH)
     throw new InvalidRunIdError(`${runId.length} characters, over the ${MAX_RUN_ID_LENGTH}-character limit`);
   // eslint-disable-next-line no-control-regex
@@ -32,7 +33,12 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
  * Redacts, versions, serializes and size-checks events before a store writes anything,
  * so a bad event fails the whole append with nothing written.
  */
-export function encodeEvents(runId: string, expectedSeq: number, events: readonly NewEvent[], opts: CodecOptions): RawEventRow[] {
+export function encodeEvents(
+  runId: string,
+  expectedSeq: number,
+  events: readonly NewEvent[],
+  opts: CodecOptions,
+): RawEventRow[] {
   assertValidRunId(runId);
   return events.map((input, i) => {
     const e = opts.redact ? opts.redact(input, runId) : input;
@@ -41,8 +47,14 @@ export function encodeEvents(runId: string, expectedSeq: number, events: readonl
     const bytes = Buffer.byteLength(data) + (cost ? Buffer.byteLength(cost) : 0);
     if (bytes > opts.maxEventBytes) throw new PayloadTooLargeError(runId, e.type, bytes, opts.maxEventBytes);
     return {
-      runId, seq: expectedSeq + i + 1, id: e.id, type: e.type,
-      v: e.v ?? opts.registry.currentVersion(e.type), at: e.at, data, cost,
+      runId,
+      seq: expectedSeq + i + 1,
+      id: e.id,
+      type: e.type,
+      v: e.v ?? opts.registry.currentVersion(e.type),
+      at: e.at,
+      data,
+      cost,
     };
   });
 }
@@ -60,9 +72,14 @@ export class EventDecoder {
 
   decode(row: RawEventRow): StoredEvent {
     const { runId } = this;
-    if (row.seq < this.expectedSeq) throw new CorruptLogError(runId, row.seq, `duplicate seq (expected ${this.expectedSeq})`);
+    if (row.seq < this.expectedSeq)
+      throw new CorruptLogError(runId, row.seq, `duplicate seq (expected ${this.expectedSeq})`);
     if (row.seq > this.expectedSeq)
-      throw new CorruptLogError(runId, this.expectedSeq, `gap: seq ${this.expectedSeq} missing, next stored is ${row.seq}`);
+      throw new CorruptLogError(
+        runId,
+        this.expectedSeq,
+        `gap: seq ${this.expectedSeq} missing, next stored is ${row.seq}`,
+      );
     let data: Json;
     let cost: StoredEvent['cost'];
     try {
@@ -73,7 +90,15 @@ export class EventDecoder {
     }
     const up = this.registry.upcast(runId, row.seq, row.type, row.v, data);
     this.expectedSeq += 1;
-    const out: StoredEvent = { runId, seq: row.seq, id: row.id, type: row.type, v: up.v, at: row.at, data: up.data };
+    const out: StoredEvent = {
+      runId,
+      seq: row.seq,
+      id: row.id,
+      type: row.type,
+      v: up.v,
+      at: row.at,
+      data: up.data,
+    };
     if (cost !== undefined) out.cost = cost;
     return out;
   }
@@ -82,9 +107,15 @@ export class EventDecoder {
 /** A redactor that replaces every match of the given patterns in string payload values. */
 export function patternRedactor(patterns: RegExp[], replacement = '[REDACTED]'): Redactor {
   const scrub = (v: Json): Json => {
-    if (typeof v === 'string') return patterns.reduce((s, p) => s.replace(new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g'), replacement), v);
+    if (typeof v === 'string')
+      return patterns.reduce(
+        (s, p) =>
+          s.replace(new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g'), replacement),
+        v,
+      );
     if (Array.isArray(v)) return v.map(scrub);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]));
     return v;
   };
   return (e) => ({ ...e, data: scrub(e.data) });

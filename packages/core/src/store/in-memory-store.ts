@@ -1,12 +1,27 @@
 import { ConcurrencyError, LeaseLostError, RunBusyError, RunNotFoundError } from '../errors';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import { defaultEventRegistry } from '../events/event-registry';
-import { type CodecOptions, DEFAULT_MAX_EVENT_BYTES, EventDecoder, encodeEvents, type Redactor } from './event-codec';
+import {
+  type CodecOptions,
+  DEFAULT_MAX_EVENT_BYTES,
+  EventDecoder,
+  encodeEvents,
+  type Redactor,
+} from './event-codec';
 import { decodeRunCursor, encodeRunCursor, isAfterCursor } from './run-cursor';
 import { projectRunRecord } from './run-projection';
 import type {
-  AppendOptions, AppendResult, ClaimRequest, Lease, LeaseRequest, ListRunsQuery, ReadOptions, RunPage, RunRecord,
-  Snapshot, Store,
+  AppendOptions,
+  AppendResult,
+  ClaimRequest,
+  Lease,
+  LeaseRequest,
+  ListRunsQuery,
+  ReadOptions,
+  RunPage,
+  RunRecord,
+  Snapshot,
+  Store,
 } from './store';
 import type { EventRegistry } from '../events/event-registry';
 
@@ -34,7 +49,12 @@ export class InMemoryStore implements Store {
     };
   }
 
-  async append(runId: string, expectedSeq: number, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async append(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     const encoded = encodeEvents(runId, expectedSeq, events, this.codec);
     const rows = this.rows.get(runId) ?? [];
     const prev = this.runs.get(runId);
@@ -42,7 +62,8 @@ export class InMemoryStore implements Store {
     const head = rows.length;
     if (head !== expectedSeq) {
       const same = encoded.length > 0 && encoded.every((r) => rows[r.seq - 1]?.id === r.id);
-      if (same) return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
+      if (same)
+        return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
       throw new ConcurrencyError(runId, expectedSeq, head);
     }
     if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
@@ -66,9 +87,15 @@ export class InMemoryStore implements Store {
     this.snapshots.set(s.runId, list);
   }
 
-  async loadSnapshot(runId: string, foldVersion: number, maxSeq = Number.MAX_SAFE_INTEGER): Promise<Snapshot | undefined> {
+  async loadSnapshot(
+    runId: string,
+    foldVersion: number,
+    maxSeq = Number.MAX_SAFE_INTEGER,
+  ): Promise<Snapshot | undefined> {
     const all = (this.snapshots.get(runId) ?? []).map((j) => JSON.parse(j) as Snapshot);
-    return all.filter((s) => s.foldVersion === foldVersion && s.seq <= maxSeq).sort((a, b) => b.seq - a.seq)[0];
+    return all
+      .filter((s) => s.foldVersion === foldVersion && s.seq <= maxSeq)
+      .sort((a, b) => b.seq - a.seq)[0];
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -86,7 +113,9 @@ export class InMemoryStore implements Store {
       .filter((r) => q.parentRunId === undefined || r.parentRunId === q.parentRunId)
       .filter((r) => !q.waitingApprovals || r.pendingApprovals > 0)
       .filter((r) => !cursor || isAfterCursor(r, cursor))
-      .sort((a, b) => (a.createdAt === b.createdAt ? (a.runId < b.runId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? (a.runId < b.runId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
+      );
     const runs = matches.slice(0, limit).map((r) => ({ ...r }));
     const last = runs[runs.length - 1];
     return matches.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
@@ -119,7 +148,9 @@ export class InMemoryStore implements Store {
   async claimNext(req: ClaimRequest): Promise<Lease | undefined> {
     const statuses = req.statuses ?? ['pending', 'running'];
     const candidates = [...this.runs.values()]
-      .filter((r) => statuses.includes(r.status) && (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now))
+      .filter(
+        (r) => statuses.includes(r.status) && (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now),
+      )
       .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
     const r = candidates[0];
     return r && this.grant(r, req);
@@ -143,7 +174,10 @@ export class InMemoryStore implements Store {
 
 function checkLease(r: RunRecord | undefined, lease: Lease): void {
   if (!r || r.leaseOwner !== lease.owner || r.leaseEpoch !== lease.epoch)
-    throw new LeaseLostError(lease.runId, `held by ${r?.leaseOwner ?? 'nobody'} at epoch ${r?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`);
+    throw new LeaseLostError(
+      lease.runId,
+      `held by ${r?.leaseOwner ?? 'nobody'} at epoch ${r?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
+    );
 }
 
 function decodeAll(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {

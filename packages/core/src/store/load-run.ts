@@ -10,6 +10,7 @@ import type { Store } from './store';
 export async function loadRunState(store: Store, runId: string): Promise<RunState | undefined> {
   const snap = await store.loadSnapshot(runId, FOLD_VERSION);
   let state: RunState | undefined = snap?.state;
-  for await (const e of store.readEvents(runId, { fromSeq: (snap?.seq ?? 0) + 1 })) state = foldInto(state, e);
+  for await (const e of store.readEvents(runId, { fromSeq: (snap?.seq ?? 0) + 1 }))
+    state = foldInto(state, e);
   return state;
 }

@@ -18,7 +18,9 @@ export function decodeRunCursor(cursor: string): RunCursor {
   } catch {
     // fall through to the error below
   }
-  throw new ConfigurationError(`invalid runs cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous page unchanged`);
+  throw new ConfigurationError(
+    `invalid runs cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous page unchanged`,
+  );
 }
 
 /** True when `r` sorts after the cursor in (createdAt DESC, runId DESC) order. */

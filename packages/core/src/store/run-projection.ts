@@ -6,13 +6,27 @@ const PROGRESS = new Set(['node.entered', 'llm.requested', 'tool.requested', 'to
 
 function newRecord(e: StoredEvent): RunRecord {
   return {
-    runId: e.runId, status: 'pending', waitingReason: null, headSeq: 0, agent: '', parentRunId: null,
-    pendingApprovals: 0, createdAt: e.at, updatedAt: e.at, leaseOwner: null, leaseEpoch: 0, leaseExpiresAtMs: null,
+    runId: e.runId,
+    status: 'pending',
+    waitingReason: null,
+    headSeq: 0,
+    agent: '',
+    parentRunId: null,
+    pendingApprovals: 0,
+    createdAt: e.at,
+    updatedAt: e.at,
+    leaseOwner: null,
+    leaseEpoch: 0,
+    leaseExpiresAtMs: null,
   };
 }
 
 function unpark(r: RunRecord, reason: RunRecord['waitingReason']): void {
-  if (r.status === 'waiting_on_human' && r.waitingReason === reason && (reason !== 'approval' || r.pendingApprovals === 0)) {
+  if (
+    r.status === 'waiting_on_human' &&
+    r.waitingReason === reason &&
+    (reason !== 'approval' || r.pendingApprovals === 0)
+  ) {
     r.status = 'pending';
     r.waitingReason = null;
   }

@@ -103,7 +103,12 @@ export interface ClaimRequest extends LeaseRequest {
  *   `{ lease }` throw `LeaseLostError` once the lease is no longer current.
  */
 export interface Store {
-  append(runId: string, expectedSeq: number, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  append(
+    runId: string,
+    expectedSeq: number,
+    events: NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Streams a run's events in seq order, page by page; never loads the whole run at once. */
   readEvents(runId: string, options?: ReadOptions): AsyncIterable<StoredEvent>;
   saveSnapshot(snapshot: Snapshot): Promise<void>;

@@ -1,5 +1,9 @@
 import {
-  type AppendResult, ConcurrencyError, type EventRegistry, projectRunRecord, type RunRecord,
+  type AppendResult,
+  ConcurrencyError,
+  type EventRegistry,
+  projectRunRecord,
+  type RunRecord,
 } from '@kestrion/core';
 import { type Kysely, sql } from 'kysely';
 import { assertLeaseCurrent, decodeRows, resolveHeadMismatch } from '../append-checks';
@@ -50,8 +54,12 @@ export class PostgresAppender {
   private async write(req: AppendRequest, prev: RunRecord | undefined, next: RunRecord): Promise<number> {
     const r = toRunsRow(next);
     const cols = {
-      ids: req.rows.map((x) => x.id), seqs: req.rows.map((x) => x.seq), types: req.rows.map((x) => x.type),
-      vs: req.rows.map((x) => x.v), ats: req.rows.map((x) => x.at), datas: req.rows.map((x) => x.data),
+      ids: req.rows.map((x) => x.id),
+      seqs: req.rows.map((x) => x.seq),
+      types: req.rows.map((x) => x.type),
+      vs: req.rows.map((x) => x.v),
+      ats: req.rows.map((x) => x.at),
+      datas: req.rows.map((x) => x.data),
       costs: req.rows.map((x) => x.cost),
     };
     const insertEvents = sql`insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost)
@@ -78,14 +86,19 @@ export class PostgresAppender {
   private async mismatch(req: AppendRequest, current: RunRecord | undefined): Promise<AppendResult> {
     if (req.lease) assertLeaseCurrent(current, req.lease);
     const head = current?.headSeq ?? 0;
-    if (head === req.expectedSeq && req.rows.length === 0) return { headSeq: head, events: [], duplicate: false };
+    if (head === req.expectedSeq && req.rows.length === 0)
+      return { headSeq: head, events: [], duplicate: false };
     if (head === req.expectedSeq) throw new ConcurrencyError(req.runId, req.expectedSeq, head);
     await resolveHeadMismatch(this.db, req.rows, req.expectedSeq, current?.headSeq, req.runId);
     return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
   }
 
   private async readRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.db.selectFrom('kestrion_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('kestrion_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
     return row && toRunRecord(row);
   }
 

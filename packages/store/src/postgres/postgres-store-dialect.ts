@@ -1,5 +1,11 @@
 import {
-  type AppendResult, type ClaimRequest, ConcurrencyError, type EventRegistry, KestrionError, type Lease, StoreError,
+  type AppendResult,
+  type ClaimRequest,
+  ConcurrencyError,
+  type EventRegistry,
+  KestrionError,
+  type Lease,
+  StoreError,
 } from '@kestrion/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
@@ -61,12 +67,22 @@ export class PostgresStoreDialect implements StoreDialect {
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
     if (err instanceof KestrionError) return err;
     const code = (err as { code?: unknown })?.code;
-    if (code === '23505') return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
+    if (code === '23505')
+      return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
-      return new StoreError(`PostgreSQL ${code}: ${(err as Error).message}`, { cause: err, retryable: RETRYABLE.has(code) });
+      return new StoreError(`PostgreSQL ${code}: ${(err as Error).message}`, {
+        cause: err,
+        retryable: RETRYABLE.has(code),
+      });
     // Node socket errors and pg's "Connection terminated": the server or network went away.
-    if ((typeof code === 'string' && code.startsWith('E')) || /connection terminated/i.test((err as Error)?.message ?? ''))
-      return new StoreError(`PostgreSQL connection: ${(err as Error).message}`, { cause: err, retryable: true });
+    if (
+      (typeof code === 'string' && code.startsWith('E')) ||
+      /connection terminated/i.test((err as Error)?.message ?? '')
+    )
+      return new StoreError(`PostgreSQL connection: ${(err as Error).message}`, {
+        cause: err,
+        retryable: true,
+      });
     return err;
   }
 

@@ -82,7 +82,11 @@ export class SqliteAppender {
 
   private async appendOne(conn: Kysely<KestrionDatabase>, req: AppendRequest): Promise<AppendResult> {
     const { runId, expectedSeq, rows } = req;
-    const row = await conn.selectFrom('kestrion_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    const row = await conn
+      .selectFrom('kestrion_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
     const prev = row && toRunRecord(row);
     if (req.lease) assertLeaseCurrent(prev, req.lease);
     const head = prev?.headSeq ?? 0;
@@ -93,7 +97,10 @@ export class SqliteAppender {
     if (rows.length === 0) return { headSeq: head, events: [], duplicate: false };
     const events = decodeRows(runId, rows, this.registry);
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-      await conn.insertInto('kestrion_events').values(rows.slice(i, i + ROWS_PER_INSERT).map(toEventsRow)).execute();
+      await conn
+        .insertInto('kestrion_events')
+        .values(rows.slice(i, i + ROWS_PER_INSERT).map(toEventsRow))
+        .execute();
     const next = toRunsRow(projectRunRecord(prev, events));
     if (prev) await conn.updateTable('kestrion_runs').set(next).where('run_id', '=', runId).execute();
     else await conn.insertInto('kestrion_runs').values(next).execute();

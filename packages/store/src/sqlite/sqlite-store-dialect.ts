@@ -1,5 +1,10 @@
 import {
-  ConcurrencyError, type ClaimRequest, type EventRegistry, type Lease, StoreError, type AppendResult,
+  ConcurrencyError,
+  type ClaimRequest,
+  type EventRegistry,
+  type Lease,
+  StoreError,
+  type AppendResult,
 } from '@kestrion/core';
 import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
@@ -36,7 +41,12 @@ export class SqliteStoreDialect implements StoreDialect {
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
     const database = openSqliteDatabase(config);
     this.db = new Kysely<KestrionDatabase>({ dialect: new KestrionSqliteDialect({ database }) });
-    this.appender = new SqliteAppender(this.db, registry, (e, r, s) => this.translateError(e, r, s), config.maxBatch ?? 500);
+    this.appender = new SqliteAppender(
+      this.db,
+      registry,
+      (e, r, s) => this.translateError(e, r, s),
+      config.maxBatch ?? 500,
+    );
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -60,7 +70,11 @@ export class SqliteStoreDialect implements StoreDialect {
           const expiresAtMs = req.now + req.ttlMs;
           const row = await conn
             .updateTable('kestrion_runs')
-            .set((eb) => ({ lease_owner: req.owner, lease_epoch: eb('lease_epoch', '+', 1), lease_expires_at_ms: expiresAtMs }))
+            .set((eb) => ({
+              lease_owner: req.owner,
+              lease_epoch: eb('lease_epoch', '+', 1),
+              lease_expires_at_ms: expiresAtMs,
+            }))
             .where('run_id', '=', candidate.run_id)
             .returning(['lease_epoch'])
             .executeTakeFirstOrThrow();
@@ -80,7 +94,10 @@ export class SqliteStoreDialect implements StoreDialect {
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
       return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
-    return new StoreError(`SQLite: ${(err as Error).message}`, { cause: err, retryable: code.startsWith('SQLITE_BUSY') });
+    return new StoreError(`SQLite: ${(err as Error).message}`, {
+      cause: err,
+      retryable: code.startsWith('SQLITE_BUSY'),
+    });
   }
 
   async destroy(): Promise<void> {

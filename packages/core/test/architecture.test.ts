@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { builtinModules } from 'node:module';
+
+const root = join(__dirname, '..', '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+}
+
+/** Which workspace packages each package's src may import (DESIGN.md §1). */
+const allowed: Record<string, string[]> = {
+  'packages/core': [],
+  'packages/store': ['@kestrion/core'],
+  'packages/agent': ['@kestrion/core'],
+  'packages/testing': ['@kestrion/core', '@kestrion/store'],
+  compiler: ['@kestrion/core'],
+};
+
+describe('package boundaries', () => {
+  it('keeps core free of any non-builtin import', () => {
+    const offending = sourceFiles(join(root, 'packages/core/src')).flatMap((f) =>
+      importsOf(f)
+        .filter((m) => !m.startsWith('.') && !m.startsWith('node:') && !builtinModules.includes(m))
+        .map((m) => `${relative(root, f)} imports ${m}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it.each(Object.entries(allowed))('lets %s import only the Kestrion packages below it', (pkg, permitted) => {
+    const offending = sourceFiles(join(root, pkg, 'src')).flatMap((f) =>
+      importsOf(f)
+        .filter((m) => m.startsWith('@kestrion/') && !permitted.includes(m))
+        .map((m) => `${relative(root, f)} imports ${m}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('lets the compiler take only types from core (no runtime import)', () => {
+    const runtime = sourceFiles(join(root, 'compiler/src')).filter((f) =>
+      /^import\s+(?!type\b)[^;]*from\s+'@kestrion\/core'/m.test(readFileSync(f, 'utf8')),
+    );
+    expect(runtime).toEqual([]);
+  });
+});

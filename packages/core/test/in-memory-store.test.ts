@@ -1,0 +1,3 @@
+import { describeStoreContract, inMemoryStoreFactory } from '@kestrion/testing';
+
+describeStoreContract('InMemoryStore', inMemoryStoreFactory());

@@ -1,0 +1,3 @@
+import { describeStoreContract, postgresStoreFactory } from '@kestrion/testing';
+
+describeStoreContract('PostgreSQL', postgresStoreFactory(), { propertyRuns: 25 });

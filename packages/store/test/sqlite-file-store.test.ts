@@ -1,0 +1,3 @@
+import { describeStoreContract, sqliteFileStoreFactory } from '@kestrion/testing';
+
+describeStoreContract('SQLite file', sqliteFileStoreFactory());

@@ -1,0 +1,3 @@
+import { describeStoreContract, sqliteMemoryStoreFactory } from '@kestrion/testing';
+
+describeStoreContract('SQLite :memory:', sqliteMemoryStoreFactory());

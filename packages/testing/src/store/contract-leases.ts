@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals';
+import { LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
+import { type ContractContext, entered, readAll, seedRun, started } from './contract-context';
+
+export function leaseContract(ctx: ContractContext): void {
+  describe('leases', () => {
+    it('grants one live lease, refuses a second owner, and lets an expired one be taken over', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 0);
+      const a = await s.acquireLease(id, { owner: 'A', ttlMs: 1000, now: 10_000 });
+      const busy = await s
+        .acquireLease(id, { owner: 'B', ttlMs: 1000, now: 10_500 })
+        .catch((e: unknown) => e);
+      expect(busy).toBeInstanceOf(RunBusyError);
+      expect((busy as RunBusyError).owner).toBe('A');
+      const b = await s.acquireLease(id, { owner: 'B', ttlMs: 1000, now: 11_000 });
+      expect(b.epoch).toBeGreaterThan(a.epoch);
+      expect(await s.getRun(id)).toMatchObject({
+        leaseOwner: 'B',
+        leaseEpoch: b.epoch,
+        leaseExpiresAtMs: 12_000,
+      });
+    });
+
+    it('fences appends and renewals of a lease that was taken over', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 0);
+      const zombie = await s.acquireLease(id, { owner: 'zombie', ttlMs: 100, now: 0 });
+      await s.append(id, 1, [entered('z', 1)], { lease: zombie });
+      const live = await s.acquireLease(id, { owner: 'live', ttlMs: 1000, now: 500 });
+      await expect(s.append(id, 2, [entered('z', 2)], { lease: zombie })).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
+      await expect(s.renewLease(zombie, { ttlMs: 100, now: 600 })).rejects.toBeInstanceOf(LeaseLostError);
+      await s.releaseLease(zombie); // a lost lease releases nothing
+      expect((await s.getRun(id))?.leaseOwner).toBe('live');
+      await s.append(id, 2, [entered('l', 2)], { lease: live });
+      expect((await readAll(s, id)).map((e) => (e.data as { node?: string }).node)).toEqual([
+        undefined,
+        'z',
+        'l',
+      ]);
+    });
+
+    it('renews and releases a live lease', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 0);
+      const l = await s.acquireLease(id, { owner: 'A', ttlMs: 100, now: 0 });
+      const renewed = await s.renewLease(l, { ttlMs: 100, now: 90 });
+      expect(renewed.expiresAtMs).toBe(190);
+      await expect(s.acquireLease(id, { owner: 'B', ttlMs: 100, now: 150 })).rejects.toBeInstanceOf(
+        RunBusyError,
+      );
+      await s.releaseLease(renewed);
+      expect((await s.acquireLease(id, { owner: 'B', ttlMs: 100, now: 151 })).owner).toBe('B');
+    });
+
+    it('refuses a lease on a run that does not exist', async () => {
+      await expect(
+        ctx.store().acquireLease(ctx.newRunId(), { owner: 'A', ttlMs: 1, now: 0 }),
+      ).rejects.toBeInstanceOf(RunNotFoundError);
+    });
+  });
+
+  describe('claimNext', () => {
+    it('hands each runnable run to exactly one of many concurrent claimers', async () => {
+      const s = await ctx.factory.open();
+      try {
+        const ids = Array.from({ length: 6 }, () => ctx.newRunId('claim'));
+        for (const id of ids) await s.append(id, 0, [started('claimer')]);
+        // Far-future clock: only these runs are unleased-and-pending in the window below.
+        const now = Date.UTC(2030, 0, 1);
+        const claimed: string[] = [];
+        const worker = async (owner: string) => {
+          for (
+            let c = await s.claimNext({ owner, ttlMs: 60_000, now });
+            c;
+            c = await s.claimNext({ owner, ttlMs: 60_000, now })
+          )
+            claimed.push(c.runId);
+        };
+        await Promise.all(Array.from({ length: 8 }, (_, i) => worker(`w${i}`)));
+        const mine = claimed.filter((id) => ids.includes(id));
+        expect(mine.sort()).toEqual([...ids].sort());
+        expect(new Set(claimed).size).toBe(claimed.length);
+        for (const id of ids) expect((await s.getRun(id))?.leaseOwner).toMatch(/^w\d+$/);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('takes over a running run whose lease expired, and leaves finished runs alone', async () => {
+      const s = ctx.store();
+      const crashed = ctx.newRunId('crashed');
+      const done = ctx.newRunId('done');
+      await s.append(crashed, 0, [started('sweeper'), entered('a', 1)]);
+      await s.append(done, 0, [started('sweeper'), entered('a', 1)]);
+      await s.append(done, 2, [{ ...entered('b', 2), type: 'run.completed', data: { output: null } }]);
+      const far = Date.UTC(2031, 0, 1);
+      await s.acquireLease(crashed, { owner: 'dead', ttlMs: 10, now: far });
+      const claimedEarly: string[] = [];
+      for (
+        let c = await s.claimNext({ owner: 'early', ttlMs: 10, now: far + 5 });
+        c;
+        c = await s.claimNext({ owner: 'early', ttlMs: 10, now: far + 5 })
+      )
+        claimedEarly.push(c.runId);
+      expect(claimedEarly).not.toContain(crashed);
+      const later: string[] = [];
+      for (
+        let c = await s.claimNext({ owner: 'sweeper', ttlMs: 10, now: far + 50 });
+        c && !later.includes(c.runId);
+        c = await s.claimNext({ owner: 'sweeper', ttlMs: 10, now: far + 50 })
+      )
+        later.push(c.runId);
+      expect(later).toContain(crashed);
+      expect(later).not.toContain(done);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  CorruptLogError,
+  FOLD_VERSION,
+  foldEvents,
+  loadRunState,
+  UnsupportedVersionError,
+} from '@kestrion/core';
+import { type ContractContext, readAll, seedRun } from './contract-context';
+
+export function readContract(ctx: ContractContext): void {
+  describe('reading', () => {
+    it('streams a long run page by page in seq order, from any seq', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 2499);
+      const seqs: number[] = [];
+      for await (const e of s.readEvents(id, { pageSize: 700 })) seqs.push(e.seq);
+      expect(seqs.length).toBe(2500);
+      expect(seqs.every((q, i) => q === i + 1)).toBe(true);
+      const tail = await readAll(s, id, 2401);
+      expect(tail.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 2401 + i));
+    });
+
+    it('reads nothing for a run that does not exist', async () => {
+      expect(await readAll(ctx.store(), ctx.newRunId())).toEqual([]);
+      expect(await ctx.store().getRun(ctx.newRunId())).toBeUndefined();
+    });
+
+    it.each([
+      ['gap', CorruptLogError, /seq 3 missing/],
+      ['garbage', CorruptLogError, /corrupt at seq 3: unparsable payload/],
+      ['future-version', UnsupportedVersionError, /seq 3: event node\.entered v99 is newer/],
+    ] as const)('refuses a run with a %s at seq 3, naming the run and seq', async (kind, type, message) => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 4);
+      await ctx.factory.corrupt(s, id, 3, kind);
+      const err = await readAll(s, id).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(type);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).toContain(JSON.stringify(id));
+      await expect(loadRunState(s, id)).rejects.toBeInstanceOf(type);
+    });
+  });
+
+  describe('snapshots', () => {
+    it('loads the newest snapshot of the matching fold version, at or below maxSeq', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await seedRun(s, id, 9);
+      const events = await readAll(s, id);
+      const at = (n: number) => foldEvents(undefined, events.slice(0, n))!;
+      await s.saveSnapshot({ runId: id, seq: 4, foldVersion: FOLD_VERSION, state: at(4) });
+      await s.saveSnapshot({ runId: id, seq: 8, foldVersion: FOLD_VERSION, state: at(8) });
+      await s.saveSnapshot({ runId: id, seq: 9, foldVersion: FOLD_VERSION + 1, state: at(9) });
+      expect((await s.loadSnapshot(id, FOLD_VERSION))?.seq).toBe(8);
+      expect((await s.loadSnapshot(id, FOLD_VERSION, 7))?.seq).toBe(4);
+      expect((await s.loadSnapshot(id, FOLD_VERSION + 1))?.state).toEqual(at(9));
+      expect(await s.loadSnapshot(id, FOLD_VERSION + 2)).toBeUndefined();
+      expect(await loadRunState(s, id)).toEqual(at(10));
+    });
+  });
+}

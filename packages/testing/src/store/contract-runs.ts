@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigurationError } from '@kestrion/core';
+import { type ContractContext, entered, ev, started } from './contract-context';
+
+export function runsContract(ctx: ContractContext): void {
+  describe('runs projection', () => {
+    it('tracks status, waiting reason and pending approvals in the append transaction', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      const parent = ctx.newRunId('parent');
+      await s.append(id, 0, [started('ops', { parentRunId: parent })]);
+      expect(await s.getRun(id)).toMatchObject({
+        status: 'pending',
+        agent: 'ops',
+        parentRunId: parent,
+        headSeq: 1,
+        pendingApprovals: 0,
+      });
+      await s.append(id, 1, [
+        entered('apply', 1),
+        ev('tool.requested', { callId: 'c1', stepKey: '1:0', tool: 'apply', args: {}, argsHash: 'h1' }),
+        ev('tool.requested', { callId: 'c2', stepKey: '1:1', tool: 'apply', args: {}, argsHash: 'h2' }),
+        ev('approval.requested', { callId: 'c1', tool: 'apply', argsHash: 'h1', roles: ['sre', 'lead'] }),
+        ev('approval.requested', { callId: 'c2', tool: 'apply', argsHash: 'h2', roles: [] }),
+        ev('run.waiting', { reason: 'approval', node: 'apply' }),
+      ]);
+      expect(await s.getRun(id)).toMatchObject({
+        status: 'waiting_on_human',
+        waitingReason: 'approval',
+        pendingApprovals: 2,
+      });
+      await s.append(id, 7, [
+        ev('approval.granted', { callId: 'c1', by: 'a', role: 'sre', argsHash: 'h1', complete: false }),
+      ]);
+      expect((await s.getRun(id))?.pendingApprovals).toBe(2);
+      await s.append(id, 8, [
+        ev('approval.granted', { callId: 'c1', by: 'b', role: 'lead', argsHash: 'h1', complete: true }),
+      ]);
+      expect(await s.getRun(id)).toMatchObject({ status: 'waiting_on_human', pendingApprovals: 1 });
+      await s.append(id, 9, [ev('approval.rejected', { callId: 'c2', by: 'c', reason: 'risky' })]);
+      expect(await s.getRun(id)).toMatchObject({
+        status: 'pending',
+        waitingReason: null,
+        pendingApprovals: 0,
+        headSeq: 10,
+      });
+      await s.append(id, 10, [ev('run.completed', { output: 'done' })]);
+      const done = await s.getRun(id);
+      expect(done?.status).toBe('completed');
+      expect(done!.updatedAt > done!.createdAt).toBe(true);
+    });
+
+    it('lists runs newest first with filters and a cursor that neither repeats nor skips', async () => {
+      const s = ctx.store();
+      const agent = `lister-${ctx.newRunId()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 23; i++) {
+        const id = ctx.newRunId(`list${i}`);
+        ids.push(id);
+        const extra =
+          i % 3 === 0
+            ? [
+                ev('tool.requested', { callId: 'c', stepKey: 'k', tool: 't', args: {}, argsHash: 'h' }),
+                ev('approval.requested', { callId: 'c', tool: 't', argsHash: 'h', roles: [] }),
+                ev('run.waiting', { reason: 'approval' }),
+              ]
+            : [entered('n', 1)];
+        await s.append(id, 0, [started(agent), ...extra]);
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await s.listRuns({ agent, limit: 10, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.runs.map((r) => r.runId));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBe(3);
+      expect(seen).toEqual([...ids].reverse());
+      const waiting = await s.listRuns({ agent, waitingApprovals: true, limit: 100 });
+      expect(waiting.runs.map((r) => r.runId).sort()).toEqual(ids.filter((_, i) => i % 3 === 0).sort());
+      const byStatus = await s.listRuns({ agent, status: ['running'], limit: 100 });
+      expect(byStatus.runs).toHaveLength(23 - 8);
+      await expect(s.listRuns({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(ConfigurationError);
+    });
+
+    it('purges a whole run: events, snapshot and row', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      await s.append(id, 0, [started()]);
+      await s.purgeRun(id);
+      expect(await s.getRun(id)).toBeUndefined();
+      await s.append(id, 0, [started()]);
+      expect((await s.getRun(id))?.headSeq).toBe(1);
+    });
+  });
+}
