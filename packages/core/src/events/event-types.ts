@@ -41,6 +41,8 @@ export interface EventPayloads {
   };
   'approval.granted': {
     callId: string;
+    /** The tool the approver saw: a grant for another tool never runs this call. */
+    tool: string;
     by: string;
     role?: string;
     argsHash: string;

@@ -113,7 +113,7 @@ const handlers: Handlers = {
   },
   'tool.requested': (s, d) => {
     progress(s);
-    s.steps[d.stepKey] = { kind: 'tool', name: d.tool };
+    s.steps[d.stepKey] = { kind: 'tool', name: d.tool, callId: d.callId };
     s.calls[d.callId] = {
       callId: d.callId,
       stepKey: d.stepKey,
@@ -138,8 +138,15 @@ const handlers: Handlers = {
   'approval.granted': (s, d, e) => {
     const c = call(s, d.callId);
     if (!c) return;
-    c.grants.push({ by: d.by, at: e.at, ...(d.role !== undefined ? { role: d.role } : {}) });
+    c.grants.push({
+      by: d.by,
+      at: e.at,
+      tool: d.tool,
+      argsHash: d.editedArgsHash ?? d.argsHash,
+      ...(d.role !== undefined ? { role: d.role } : {}),
+    });
     if (d.editedArgs !== undefined && d.editedArgsHash !== undefined) {
+      c.requestedArgsHash = c.requestedArgsHash ?? c.argsHash;
       c.args = d.editedArgs;
       c.argsHash = d.editedArgsHash;
     }

@@ -28,6 +28,12 @@ export interface ApprovalDecision {
   reason?: string;
 }
 
+/** A grant, with what it approved: the tool and the hash of the arguments that will run. */
+export interface ApprovalGrant extends ApprovalDecision {
+  tool: string;
+  argsHash: string;
+}
+
 export interface ToolCallState {
   callId: string;
   stepKey: string;
@@ -35,9 +41,11 @@ export interface ToolCallState {
   /** The arguments the tool will run with (edited arguments replace the model's). */
   args: Json;
   argsHash: string;
+  /** Set when an approver edited the arguments: the hash the node originally requested. */
+  requestedArgsHash?: string;
   status: ToolCallStatus;
   requiredRoles: string[];
-  grants: ApprovalDecision[];
+  grants: ApprovalGrant[];
   rejection?: ApprovalDecision;
   approvalRequestedAt?: string;
   deadline?: string;
@@ -61,6 +69,8 @@ export interface LlmStepState {
 export interface StepIdentity {
   kind: 'tool' | 'llm';
   name: string;
+  /** The tool call recorded at this step. */
+  callId?: string;
 }
 
 export interface RunTotals {

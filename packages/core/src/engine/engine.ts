@@ -1,0 +1,243 @@
+import { hostname } from 'node:os';
+import {
+  type ApproveInput, decideApproval, decideOutcome, decideRejection, type OutcomeDecision, type RejectInput,
+} from '../approvals/decisions';
+import { ConcurrencyError, RunBusyError, RunNotFoundError } from '../errors';
+import { type Clock, isoAt, systemClock } from '../ports/clock';
+import { type IdGenerator, randomIds } from '../ports/ids';
+import type { Provider } from '../providers/provider';
+
+import { isTerminal, type RunState } from '../state/run-state';
+import { loadRunState } from '../store/load-run';
+import type { Store } from '../store/store';
+import type { Json, JsonObject } from '../util/json';
+import { RunStateError } from './engine-errors';
+import type { Graph } from './graph';
+import { LeaseKeeper } from './lease-keeper';
+import { type DriverDeps, RunDriver, type RunLimits } from './run-driver';
+import { type RunView, toRunView } from './run-view';
+import { type Draft, RunWriter } from './run-writer';
+import type { ArgsValidator, ToolDefinition } from './tool-definition';
+
+export interface EngineOptions {
+  store: Store;
+  graph: Graph;
+  /** Recorded in `run.started` and the runs table (default: the graph's name). */
+  agent?: string;
+  provider?: Provider;
+  /** JSON-Schema validation of tool arguments (e.g. `ajvValidator()` from @kestrion/agent). */
+  validate?: ArgsValidator;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** This process's identity in leases (default: host:pid:random). */
+  owner?: string;
+  leaseTtlMs?: number;
+  /** Snapshot every this many events (and at every park). Default 100. */
+  snapshotEvery?: number;
+  limits?: RunLimits;
+}
+
+export interface StartOptions {
+  runId?: string;
+  parentRunId?: string;
+  meta?: JsonObject;
+}
+
+const DECISION_RETRIES = 5;
+
+/**
+ * The durable engine: starts runs of a graph, drives them while holding a lease, and takes
+ * decisions (approve, reject, outcome of interrupted calls, cancel) from any process.
+ * Everything it knows about a run it reads from the run's log.
+ */
+export class Engine {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly tools: Map<string, ToolDefinition>;
+  readonly owner: string;
+  readonly agent: string;
+  private readonly leaseTtlMs: number;
+  private readonly snapshotEvery: number;
+  private readonly deps: DriverDeps;
+  /** Runs this engine is driving now: a second resume in the same process is busy too. */
+  private readonly driving = new Set<string>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? randomIds;
+    this.tools = new Map((options.graph.tools ?? []).map((t) => [t.name, t]));
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomIds.newId().slice(0, 8)}`;
+    this.agent = options.agent ?? options.graph.name;
+    this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.snapshotEvery = options.snapshotEvery ?? 100;
+    this.deps = {
+      graph: options.graph, tools: this.tools, store: this.store, provider: options.provider,
+      validate: options.validate, clock: this.clock, ids: this.ids, limits: options.limits ?? {},
+    };
+  }
+
+  /** Records `run.started` and returns the id: once this resolves, the run exists. */
+  async start(input: Json, opts: StartOptions = {}): Promise<string> {
+    const runId = opts.runId ?? this.ids.newId('run');
+    const limits = this.options.limits as JsonObject | undefined;
+    await this.store.append(runId, 0, [{
+      id: this.ids.newId('evt'), type: 'run.started', at: isoAt(this.clock),
+      data: {
+        agent: this.agent, input,
+        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+        ...(limits ? { limits } : {}), ...(opts.meta ? { meta: opts.meta } : {}),
+      },
+    }]);
+    return runId;
+  }
+
+  /** Starts a run and drives it until it completes, fails or parks. */
+  async run(input: Json, opts: StartOptions = {}): Promise<RunView> {
+    return this.resume(await this.start(input, opts));
+  }
+
+  /**
+   * Drives a run from wherever its log says it is. Throws RunBusyError (having made no call)
+   * when another process holds a live lease. A parked run is returned as it is.
+   */
+  async resume(runId: string): Promise<RunView> {
+    if (this.driving.has(runId)) throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
+    this.driving.add(runId);
+    try {
+      return await this.driveOnce(runId);
+    } finally {
+      this.driving.delete(runId);
+    }
+  }
+
+  private async driveOnce(runId: string): Promise<RunView> {
+    const lease = await this.store.acquireLease(runId, { owner: this.owner, ttlMs: this.leaseTtlMs, now: this.clock.now() });
+    let driver: RunDriver | undefined;
+    const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () => driver?.stop(new Error('lease lost')));
+    try {
+      const state = await this.load(runId);
+      const writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery);
+      if (this.drivable(state)) {
+        driver = new RunDriver(this.deps, writer, keeper);
+        await driver.drive();
+      }
+      return toRunView(writer.state);
+    } finally {
+      await keeper.release();
+    }
+  }
+
+  /** Runs whose driver died (lease expired or never taken) are taken over and driven. */
+  async recover(opts: { limit?: number } = {}): Promise<RunView[]> {
+    const out: RunView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listRuns({ agent: this.agent, status: ['pending', 'running'], limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const r of page.runs) {
+        if (opts.limit !== undefined && out.length >= opts.limit) return out;
+        if (r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) > this.clock.now()) continue;
+        try {
+          out.push(await this.resume(r.runId));
+        } catch (error) {
+          if (!(error instanceof RunBusyError)) throw error;
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async get(runId: string): Promise<RunView> {
+    return toRunView(await this.load(runId));
+  }
+
+  approve(runId: string, input: ApproveInput): Promise<RunView> {
+    return this.decide(runId, (s) => {
+      const call = input.callId ? s.calls[input.callId] : undefined;
+      return decideApproval(s, input, call && this.tools.get(call.tool), this.options.validate, this.clock);
+    });
+  }
+
+  reject(runId: string, input: RejectInput): Promise<RunView> {
+    return this.decide(runId, (s) => {
+      const call = input.callId ? s.calls[input.callId] : undefined;
+      return decideRejection(s, input, call && this.tools.get(call.tool), this.clock);
+    });
+  }
+
+  /** After an unknown outcome: run the call once more (same idempotency key). */
+  retryTool(runId: string, callId: string, by: string): Promise<RunView> {
+    return this.decide(runId, (s) => ({ drafts: decideOutcome(s, callId, { kind: 'retry', by }) }));
+  }
+
+  /** After an unknown outcome: record what the call did, as checked by a person. */
+  supplyToolResult(runId: string, callId: string, result: Json, by: string): Promise<RunView> {
+    return this.decide(runId, (s) => ({ drafts: decideOutcome(s, callId, { kind: 'supply', by, result }) }));
+  }
+
+  /** After an unknown outcome: record the call as failed. */
+  failTool(runId: string, callId: string, reason: string, by: string): Promise<RunView> {
+    return this.decide(runId, (s) => ({ drafts: decideOutcome(s, callId, { kind: 'fail', by, reason } satisfies OutcomeDecision) }));
+  }
+
+  /** Delivers the next user message (a run waiting for input becomes runnable). */
+  send(runId: string, message: Json): Promise<RunView> {
+    return this.decide(runId, (s) => {
+      if (isTerminal(s.status)) throw new RunStateError(runId, `has ended (${s.status}); start a new run or fork this one`);
+      return { drafts: [{ type: 'run.input', data: { message } }] };
+    });
+  }
+
+  /**
+   * Cancels from any process. A parked or orphaned run is cancelled at once; a run being
+   * driven elsewhere is cancelled by its driver at the next step boundary.
+   */
+  async cancel(runId: string, by: string, reason?: string): Promise<RunView> {
+    const view = await this.decide(runId, (s) => {
+      if (isTerminal(s.status)) return { drafts: [] };
+      return { drafts: [{ type: 'run.cancel_requested', data: { by, ...(reason !== undefined ? { reason } : {}) } }] };
+    });
+    if (isTerminal(view.status)) return view;
+    try {
+      return await this.resume(runId);
+    } catch (error) {
+      if (error instanceof RunBusyError) return this.get(runId);
+      throw error;
+    }
+  }
+
+  private drivable(s: RunState): boolean {
+    if (isTerminal(s.status)) return false;
+    if (s.cancelRequested) return true;
+    if (s.status !== 'waiting_on_human') return true;
+    // A parked approval whose deadline passed is driven so the expiry is recorded and acted on.
+    const now = this.clock.now();
+    return Object.values(s.calls).some((c) => c.status === 'awaiting_approval' && c.deadline !== undefined && Date.parse(c.deadline) <= now);
+  }
+
+  private async load(runId: string): Promise<RunState> {
+    const state = await loadRunState(this.store, runId);
+    if (!state) throw new RunNotFoundError(runId);
+    return state;
+  }
+
+  /** Appends a decision at the head it was made on; a race is re-decided on the new state. */
+  private async decide(runId: string, build: (s: RunState) => { drafts: Draft[]; expired?: Error }): Promise<RunView> {
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.load(runId);
+      const { drafts, expired } = build(state);
+      const writer = new RunWriter(state, this.store, undefined, this.clock, this.ids, this.snapshotEvery);
+      try {
+        await writer.append(drafts);
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < DECISION_RETRIES) continue;
+        throw error;
+      }
+      if (expired) throw expired;
+      return toRunView(writer.state);
+    }
+  }
+}
+

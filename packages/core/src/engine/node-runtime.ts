@@ -1,0 +1,110 @@
+import { ConfigurationError } from '../errors';
+import type { ModelRequest, ModelResponse, Provider } from '../providers/provider';
+import type { RunState } from '../state/run-state';
+import type { Json, JsonObject } from '../util/json';
+import { StepMismatchError } from './engine-errors';
+import { isInfrastructureError, toErrorInfo } from './error-info';
+import type { NodeContext } from './graph';
+import type { InterruptSignal } from './interrupt';
+import type { RunWriter } from './run-writer';
+import type { ToolBatch } from './tool-batch';
+import type { ToolCallRequest, ToolResult } from './tool-definition';
+
+export interface NodeRuntimeDeps {
+  writer: RunWriter;
+  tools: ToolBatch;
+  provider: Provider | undefined;
+  interrupt: InterruptSignal;
+  maxCostUsd: number | undefined;
+  signal: AbortSignal;
+}
+
+/**
+ * The NodeContext handed to one execution of one node. Every effect gets the step key
+ * `<visit>:<index>`, deterministic as long as the node's code is: re-executed after a crash,
+ * the same calls meet their recorded results.
+ */
+export class NodeRuntime implements NodeContext {
+  private nextIndex = 0;
+  readonly runId: string;
+  readonly node: string;
+  readonly visit: number;
+  readonly input: Json;
+  readonly inbox: readonly Json[];
+  readonly state: Readonly<JsonObject>;
+  readonly signal: AbortSignal;
+
+  constructor(private readonly d: NodeRuntimeDeps) {
+    const s: RunState = d.writer.state;
+    this.runId = s.runId;
+    this.node = s.currentNode ?? '';
+    this.visit = s.visits;
+    this.input = s.input;
+    this.inbox = structuredClone(s.inbox);
+    this.state = structuredClone(s.data);
+    this.signal = d.signal;
+  }
+
+  private stepKey(): string {
+    return `${this.visit}:${this.nextIndex++}`;
+  }
+
+  async callTool(tool: string, args: Json): Promise<ToolResult> {
+    const [result] = await this.callTools([{ tool, args }]);
+    return result as ToolResult;
+  }
+
+  callTools(calls: ToolCallRequest[]): Promise<ToolResult[]> {
+    const keys = calls.map(() => this.stepKey());
+    return this.guard(() => this.d.tools.run(keys, calls));
+  }
+
+  callModel(request: ModelRequest): Promise<ModelResponse> {
+    const stepKey = this.stepKey();
+    return this.guard(() => this.model(stepKey, request));
+  }
+
+  private async model(stepKey: string, request: ModelRequest): Promise<ModelResponse> {
+    const s = this.d.writer.state;
+    const recorded = s.steps[stepKey];
+    if (recorded && (recorded.kind !== 'llm' || recorded.name !== request.model))
+      throw new StepMismatchError(s.runId, stepKey, `${recorded.kind} ${recorded.name}`, `llm ${request.model}`);
+    const step = s.llmSteps[stepKey];
+    if (step?.response !== undefined) return step.response as unknown as ModelResponse;
+    const provider = this.d.provider;
+    if (!provider) throw new ConfigurationError(`node ${this.node} called a model but the engine has no provider; pass { provider } to the Engine`);
+    const attempt = (step?.attempts ?? 0) + 1;
+    await this.d.writer.append([{ type: 'llm.requested', data: { stepKey, model: request.model, attempt } }]);
+    let response: ModelResponse;
+    try {
+      response = await provider.complete(request, { signal: this.signal });
+    } catch (error) {
+      await this.d.writer.append([{ type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } }]);
+      throw error;
+    }
+    const cost = provider.cost?.(response) ?? { usd: null, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens };
+    await this.d.writer.append([{ type: 'llm.completed', data: { stepKey, response: response as unknown as Json }, cost }]);
+    const { maxCostUsd } = this.d;
+    if (maxCostUsd !== undefined && s.totals.usd > maxCostUsd) {
+      await this.d.writer.append([{ type: 'run.failed', data: { error: { code: 'limit_exceeded', message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}` } } }]);
+      return this.d.interrupt.fire({ kind: 'ended' });
+    }
+    return response;
+  }
+
+  /**
+   * A step mismatch fails the run loudly (the code changed under a recorded log); any other
+   * error reaches the node, which may handle it.
+   */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      // This driver lost the right to act: stop the node where it stands, write nothing more.
+      if (isInfrastructureError(error)) return this.d.interrupt.fire({ kind: 'abandoned', error });
+      if (!(error instanceof StepMismatchError)) throw error;
+      await this.d.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
+      return this.d.interrupt.fire({ kind: 'ended' });
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { PayloadTooLargeError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/ids';
+import type { Provider } from '../providers/provider';
+import { isTerminal, type RunState } from '../state/run-state';
+import type { Store } from '../store/store';
+import { UnknownNodeError } from './engine-errors';
+import { isInfrastructureError, toErrorInfo } from './error-info';
+import { END, type Graph, type NodeResult } from './graph';
+import { type Interrupt, InterruptSignal } from './interrupt';
+import type { LeaseKeeper } from './lease-keeper';
+import { NodeRuntime } from './node-runtime';
+import type { Draft, RunWriter } from './run-writer';
+import { ToolBatch } from './tool-batch';
+import type { ArgsValidator, ToolDefinition } from './tool-definition';
+
+export interface RunLimits {
+  /** Node visits before the run fails (default 1,000). */
+  maxSteps?: number;
+  /** Events in the log before the run fails (default 100,000). */
+  maxEvents?: number;
+  maxCostUsd?: number;
+}
+
+export interface DriverDeps {
+  graph: Graph;
+  tools: Map<string, ToolDefinition>;
+  store: Store;
+  provider: Provider | undefined;
+  validate: ArgsValidator | undefined;
+  clock: Clock;
+  ids: IdGenerator;
+  limits: RunLimits;
+}
+
+/**
+ * Drives one run while this process holds its lease: enter a node, execute it, record the
+ * transition (durable before the next node starts), until the run ends or parks.
+ */
+export class RunDriver {
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly d: DriverDeps,
+    private readonly writer: RunWriter,
+    private readonly lease: LeaseKeeper | undefined,
+  ) {}
+
+  private get state(): RunState {
+    return this.writer.state;
+  }
+
+  /** Stops the run's in-flight tool calls (their signal aborts). */
+  stop(reason: unknown): void {
+    this.abort.abort(reason);
+  }
+
+  async drive(): Promise<void> {
+    for (;;) {
+      const s = this.state;
+      if (isTerminal(s.status) || s.status === 'waiting_on_human') return;
+      if (s.cancelRequested) return void (await this.writer.append([{ type: 'run.cancelled', data: { by: s.cancelRequested.by } }]));
+      const limit = this.limitProblem();
+      if (limit) return void (await this.writer.append([{ type: 'run.failed', data: { error: { code: 'limit_exceeded', message: limit } } }]));
+      if (s.visits === 0) {
+        await this.writer.append([{ type: 'node.entered', data: { node: this.d.graph.start, visit: 1 } }]);
+        continue;
+      }
+      const outcome = await this.executeNode();
+      if (outcome.kind === 'abandoned') throw outcome.error;
+      if (outcome.kind !== 'done') return;
+    }
+  }
+
+  private limitProblem(): string | undefined {
+    const { maxSteps = 1000, maxEvents = 100_000 } = this.d.limits;
+    if (this.state.visits > maxSteps) return `maxSteps ${maxSteps} reached at node ${this.state.currentNode ?? '?'}`;
+    if (this.state.seq >= maxEvents) return `maxEvents ${maxEvents} reached`;
+    return undefined;
+  }
+
+  private async executeNode(): Promise<Interrupt | { kind: 'done' }> {
+    const name = this.state.currentNode as string;
+    const fn = this.d.graph.nodes[name];
+    if (!fn) {
+      const error = new UnknownNodeError(name, Object.keys(this.d.graph.nodes));
+      await this.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
+      return { kind: 'ended' };
+    }
+    const interrupt = new InterruptSignal();
+    const tools = new ToolBatch({
+      writer: this.writer, tools: this.d.tools, validate: this.d.validate, clock: this.d.clock, ids: this.d.ids,
+      lease: this.lease, interrupt, node: name, signal: this.abort.signal,
+    });
+    const ctx = new NodeRuntime({
+      writer: this.writer, tools, provider: this.d.provider, interrupt, maxCostUsd: this.d.limits.maxCostUsd,
+      signal: this.abort.signal,
+    });
+    let result: NodeResult | Interrupt;
+    try {
+      result = await Promise.race([Promise.resolve().then(() => fn(ctx)), interrupt.promise]);
+    } catch (error) {
+      if (isInfrastructureError(error)) return { kind: 'abandoned', error };
+      await this.writer.append([{ type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } }]);
+      return { kind: 'ended' };
+    }
+    if (interrupt.fired) return interrupt.fired;
+    await this.transition(name, result as NodeResult);
+    return { kind: 'done' };
+  }
+
+  /** The node's patch and the next step, in one append. */
+  private async transition(node: string, r: NodeResult): Promise<void> {
+    const drafts: Draft[] = r.patch ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
+    if ('waitForInput' in r) drafts.push({ type: 'run.waiting', data: { reason: 'input', node } });
+    else if (r.next === END) drafts.push({ type: 'run.completed', data: { output: 'output' in r ? r.output : null } });
+    else if (!(r.next in this.d.graph.nodes))
+      drafts.push({ type: 'run.failed', data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) } });
+    else drafts.push({ type: 'node.entered', data: { node: r.next, visit: this.state.visits + 1 } });
+    try {
+      await this.writer.append(drafts);
+    } catch (error) {
+      if (!(error instanceof PayloadTooLargeError)) throw error;
+      await this.writer.append([{ type: 'run.failed', data: { error: { ...toErrorInfo(error), node } } }]);
+    }
+    if ('waitForInput' in r) await this.writer.snapshot();
+  }
+}

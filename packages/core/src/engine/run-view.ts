@@ -1,0 +1,70 @@
+import type { ErrorInfo, WaitingReason } from '../events/event-types';
+import type { RunState, RunStatus, RunTotals, ToolCallState } from '../state/run-state';
+import type { Json } from '../util/json';
+
+/** A call waiting for a person's decision. */
+export interface PendingApproval {
+  callId: string;
+  tool: string;
+  args: Json;
+  /** Pass it back to `approve` to be sure the arguments you saw are the ones that run. */
+  argsHash: string;
+  /** The chain of roles; empty when any approver will do. */
+  requiredRoles: string[];
+  /** The role the next approval must carry, if any. */
+  nextRole?: string;
+  approvedBy: string[];
+  deadline?: string;
+}
+
+/** A call that started before a crash and whose outcome nobody knows. */
+export interface UnknownOutcome {
+  callId: string;
+  tool: string;
+  args: Json;
+  attempts: number;
+}
+
+/** What callers see of a run. */
+export interface RunView {
+  runId: string;
+  agent: string;
+  status: RunStatus;
+  waitingReason?: WaitingReason;
+  currentNode?: string;
+  pending: PendingApproval[];
+  unknownOutcomes: UnknownOutcome[];
+  output?: Json;
+  error?: ErrorInfo;
+  /** Events in the run's log (its head seq). */
+  eventCount: number;
+  totals: RunTotals;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function pendingOf(c: ToolCallState): PendingApproval {
+  const nextRole = c.requiredRoles[c.grants.length];
+  return {
+    callId: c.callId, tool: c.tool, args: c.args, argsHash: c.argsHash, requiredRoles: c.requiredRoles,
+    approvedBy: c.grants.map((g) => g.by),
+    ...(nextRole !== undefined ? { nextRole } : {}),
+    ...(c.deadline !== undefined ? { deadline: c.deadline } : {}),
+  };
+}
+
+export function toRunView(s: RunState): RunView {
+  const calls = s.callOrder.map((id) => s.calls[id] as ToolCallState);
+  return {
+    runId: s.runId, agent: s.agent, status: s.status,
+    ...(s.waitingReason ? { waitingReason: s.waitingReason } : {}),
+    ...(s.currentNode ? { currentNode: s.currentNode } : {}),
+    pending: calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
+    unknownOutcomes: calls
+      .filter((c) => c.status === 'outcome_unknown' && !c.retryApproved)
+      .map((c) => ({ callId: c.callId, tool: c.tool, args: c.args, attempts: c.attempts })),
+    ...(s.output !== undefined ? { output: s.output } : {}),
+    ...(s.error ? { error: s.error } : {}),
+    eventCount: s.seq, totals: s.totals, createdAt: s.createdAt, updatedAt: s.updatedAt,
+  };
+}

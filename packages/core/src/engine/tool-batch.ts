@@ -1,0 +1,223 @@
+import { approvalBindingProblem, requiredRoles } from '../approvals/approval-policy';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/ids';
+import type { RunState, ToolCallState } from '../state/run-state';
+import { jsonHash } from '../util/hash';
+import type { Json } from '../util/json';
+import { StepMismatchError, ToolTimeoutError, UnknownToolError } from './engine-errors';
+import { toErrorInfo } from './error-info';
+import type { InterruptSignal } from './interrupt';
+import type { LeaseKeeper } from './lease-keeper';
+import type { Draft, RunWriter } from './run-writer';
+import type { ArgsValidator, ToolCallRequest, ToolDefinition, ToolResult } from './tool-definition';
+
+export interface ToolBatchDeps {
+  writer: RunWriter;
+  tools: Map<string, ToolDefinition>;
+  validate: ArgsValidator | undefined;
+  clock: Clock;
+  ids: IdGenerator;
+  lease: LeaseKeeper | undefined;
+  interrupt: InterruptSignal;
+  node: string;
+  signal: AbortSignal;
+}
+
+/**
+ * The tool-call protocol for one batch of calls made by a node:
+ * requested -> validated -> gated (every gated call of the batch checked before any runs)
+ * -> started (durable before the tool runs) -> completed | failed.
+ * Re-executed after a crash, recorded steps replay; a started call with no outcome is
+ * retried only when idempotent, otherwise it parks the run as outcome_unknown.
+ */
+export class ToolBatch {
+  constructor(private readonly d: ToolBatchDeps) {}
+
+  private get state(): RunState {
+    return this.d.writer.state;
+  }
+
+  async run(stepKeys: string[], requests: ToolCallRequest[]): Promise<ToolResult[]> {
+    const callIds = await this.request(stepKeys, requests);
+    await this.gate(callIds);
+    await this.recoverInterrupted(callIds);
+    await Promise.all(callIds.map((id) => this.executeIfRunnable(this.call(id))));
+    return Promise.all(callIds.map((id) => this.result(this.call(id))));
+  }
+
+  private call(callId: string): ToolCallState {
+    return this.state.calls[callId] as ToolCallState;
+  }
+
+  /** Records new calls (with validation failures) in one append; recorded ones must match. */
+  private async request(stepKeys: string[], requests: ToolCallRequest[]): Promise<string[]> {
+    const drafts: Draft[] = [];
+    const callIds = requests.map((req, i) => {
+      const stepKey = stepKeys[i] as string;
+      const argsHash = jsonHash(req.args);
+      const recorded = this.state.steps[stepKey];
+      if (recorded) {
+        const call = recorded.callId ? this.state.calls[recorded.callId] : undefined;
+        // Compare with what was requested at this step (edited args replace call.args later).
+        const requested = call ? this.requestedHash(call) : undefined;
+        if (recorded.kind !== 'tool' || recorded.name !== req.tool || !call || requested !== argsHash)
+          throw new StepMismatchError(this.state.runId, stepKey, describeStep(recorded.kind, recorded.name, requested), describeStep('tool', req.tool, argsHash));
+        return call.callId;
+      }
+      const callId = this.d.ids.newId('call');
+      drafts.push({ type: 'tool.requested', data: { callId, stepKey, tool: req.tool, args: req.args, argsHash } });
+      const def = this.d.tools.get(req.tool);
+      const problem = !def
+        ? { code: 'unknown_tool', message: new UnknownToolError(req.tool, [...this.d.tools.keys()]).message }
+        : this.validate(def, req.args);
+      if (problem) drafts.push({ type: 'tool.failed', data: { callId, error: problem } });
+      return callId;
+    });
+    await this.d.writer.append(drafts);
+    return callIds;
+  }
+
+  /** The hash of the arguments as the node first requested them (before any approver edit). */
+  private requestedHash(call: ToolCallState): string {
+    return call.requestedArgsHash ?? call.argsHash;
+  }
+
+  private validate(def: ToolDefinition, args: Json): { code: string; message: string; errors: string[] } | undefined {
+    if (!this.d.validate || !def.parameters) return undefined;
+    const v = this.d.validate(def, args);
+    return v.ok ? undefined : { code: 'invalid_arguments', message: `arguments for ${def.name} are invalid`, errors: v.errors };
+  }
+
+  /** Every gated call of the batch is checked before any call of the batch runs. */
+  private async gate(callIds: string[]): Promise<void> {
+    const drafts: Draft[] = [];
+    const now = this.d.clock.now();
+    for (const id of callIds) {
+      const call = this.call(id);
+      const def = this.d.tools.get(call.tool);
+      if (call.status !== 'requested' || !def) continue;
+      const roles = requiredRoles(def.requiresApproval, call.args);
+      if (roles === null) continue;
+      const deadline = def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
+      drafts.push({
+        type: 'approval.requested',
+        data: { callId: id, tool: call.tool, argsHash: call.argsHash, roles, ...(deadline ? { deadline } : {}) },
+      });
+    }
+    for (const id of callIds) {
+      const call = this.call(id);
+      if (call.status === 'awaiting_approval' && call.deadline && Date.parse(call.deadline) <= now) {
+        const outcome = this.d.tools.get(call.tool)?.onApprovalTimeout ?? 'reject';
+        drafts.push({ type: 'approval.expired', data: { callId: id, outcome } });
+        if (outcome === 'fail')
+          drafts.push({ type: 'run.failed', data: { error: { code: 'approval_expired', message: `approval of ${call.tool} (${id}) expired at ${call.deadline}` } } });
+        if (outcome !== 'reject') {
+          await this.d.writer.append(drafts);
+          await this.d.interrupt.fire({ kind: 'ended' });
+        }
+      }
+    }
+    // Parking is in the same append as the requests: a decision can only meet a parked run.
+    const willAwait = callIds.some((id) => this.call(id).status === 'awaiting_approval') || drafts.some((d) => d.type === 'approval.requested');
+    if (willAwait) drafts.push({ type: 'run.waiting', data: { reason: 'approval', node: this.d.node } });
+    await this.d.writer.append(drafts);
+    if (willAwait) await this.park();
+  }
+
+  /** A call started before a crash, with no recorded outcome. */
+  private async recoverInterrupted(callIds: string[]): Promise<void> {
+    const drafts: Draft[] = [];
+    for (const id of callIds) {
+      const call = this.call(id);
+      const def = this.d.tools.get(call.tool);
+      if (call.status === 'started' && !def?.idempotent) drafts.push({ type: 'tool.outcome_unknown', data: { callId: id, attempt: call.attempts } });
+    }
+    const unknown = drafts.length > 0 || callIds.some((id) => this.call(id).status === 'outcome_unknown' && !this.call(id).retryApproved);
+    if (!unknown) return;
+    drafts.push({ type: 'run.waiting', data: { reason: 'outcome_unknown', node: this.d.node } });
+    await this.d.writer.append(drafts);
+    await this.park();
+  }
+
+  private async park(): Promise<never> {
+    await this.d.writer.snapshot();
+    return this.d.interrupt.fire({ kind: 'parked' });
+  }
+
+  private runnable(call: ToolCallState): boolean {
+    const def = this.d.tools.get(call.tool);
+    if (!def) return false;
+    if (call.status === 'requested') return requiredRoles(def.requiresApproval, call.args) === null;
+    if (call.status === 'approved') return true;
+    if (call.status === 'started') return def.idempotent === true;
+    return call.status === 'outcome_unknown' && call.retryApproved === true;
+  }
+
+  private async executeIfRunnable(call: ToolCallState): Promise<void> {
+    if (!this.runnable(call)) return;
+    const def = this.d.tools.get(call.tool) as ToolDefinition;
+    if (call.status === 'approved') {
+      const problem = approvalBindingProblem(call);
+      if (problem) {
+        await this.d.writer.append([{ type: 'tool.failed', data: { callId: call.callId, error: { code: 'approval_mismatch', message: `not executed: ${problem}` } } }]);
+        return;
+      }
+    }
+    const attempt = call.attempts + 1;
+    const idempotencyKey = call.idempotencyKey ?? `${this.state.runId}:${call.callId}`;
+    await this.d.writer.append([{ type: 'tool.started', data: { callId: call.callId, attempt, idempotencyKey } }]);
+    // The fence, checked by this process's own clock right before the effect.
+    this.d.lease?.assertHeld();
+    let outcome: Draft;
+    try {
+      const result = await this.invoke(def, call, attempt, idempotencyKey);
+      outcome = { type: 'tool.completed', data: { callId: call.callId, result: result === undefined ? null : result } };
+    } catch (error) {
+      outcome = { type: 'tool.failed', data: { callId: call.callId, error: toErrorInfo(error) } };
+    }
+    await this.d.writer.append([outcome]);
+  }
+
+  private async invoke(def: ToolDefinition, call: ToolCallState, attempt: number, idempotencyKey: string): Promise<Json> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(this.d.signal.reason);
+    this.d.signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const run = Promise.resolve(
+        def.invoke(call.args, { runId: this.state.runId, callId: call.callId, idempotencyKey, attempt, signal: controller.signal }),
+      );
+      if (def.timeoutMs === undefined) return await run;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new ToolTimeoutError(def.name, def.timeoutMs as number);
+          controller.abort(error);
+          reject(error);
+        }, def.timeoutMs);
+      });
+      return await Promise.race([run, timeout]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.d.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async result(call: ToolCallState): Promise<ToolResult> {
+    const base = { callId: call.callId, tool: call.tool };
+    if (call.status === 'completed') return { ...base, status: 'completed', result: call.result ?? null };
+    if (call.status === 'rejected' || call.status === 'expired') {
+      const by = call.rejection?.by ?? 'deadline';
+      const reason = call.rejection?.reason ?? `approval expired at ${call.deadline ?? '?'}`;
+      if (this.d.tools.get(call.tool)?.onReject === 'fail') {
+        await this.d.writer.append([{ type: 'run.failed', data: { error: { code: 'approval_rejected', message: `${call.tool} (${call.callId}) rejected by ${by}: ${reason}` } } }]);
+        return this.d.interrupt.fire({ kind: 'ended' });
+      }
+      return { ...base, status: 'rejected', by, reason };
+    }
+    return { ...base, status: 'failed', error: call.error ?? { code: 'tool_not_run', message: `call ended in status ${call.status}` } };
+  }
+}
+
+function describeStep(kind: string, name: string, argsHash: string | undefined): string {
+  return `${kind} ${name}${argsHash ? ` (args ${argsHash.slice(0, 12)})` : ''}`;
+}

@@ -1,0 +1,53 @@
+import type { ErrorInfo, ExpiryOutcome } from '../events/event-types';
+import type { Json, JsonObject } from '../util/json';
+
+/**
+ * Who must approve a call: `true` (any approver), a role, a chain of roles (each must approve,
+ * in order), or a function of the arguments returning one of those (`false`: no approval).
+ */
+export type ApprovalRequirement = boolean | string | string[] | ((args: Json) => boolean | string | string[]);
+
+export interface ToolInvocation {
+  runId: string;
+  callId: string;
+  /** Same for every attempt of one call: hand it to the system the tool changes. */
+  idempotencyKey: string;
+  attempt: number;
+  /** Aborted on timeout or cancellation. */
+  signal: AbortSignal;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object; validated before the approval gate. */
+  parameters?: JsonObject;
+  requiresApproval?: ApprovalRequirement;
+  /** Safe to run again with the same idempotency key: crash recovery retries it on its own. */
+  idempotent?: boolean;
+  /** Wall-clock limit per attempt. */
+  timeoutMs?: number;
+  /** How long a person has to decide, counted from the first request. */
+  approvalTimeoutMs?: number;
+  /** What a passed deadline means (default `reject`: the refusal goes back to the node). */
+  onApprovalTimeout?: ExpiryOutcome;
+  /** A rejection ends the run (`fail`) or goes back to the node as a result (`return`, default). */
+  onReject?: 'return' | 'fail';
+  invoke(args: Json, call: ToolInvocation): Promise<Json> | Json;
+}
+
+export interface ToolCallRequest {
+  tool: string;
+  args: Json;
+}
+
+export type ToolResult =
+  | { callId: string; tool: string; status: 'completed'; result: Json }
+  | { callId: string; tool: string; status: 'failed'; error: ErrorInfo }
+  | { callId: string; tool: string; status: 'rejected'; by: string; reason: string };
+
+/** Validates model-supplied arguments against a tool's schema (ajv lives outside core). */
+export type ArgsValidator = (
+  tool: ToolDefinition,
+  args: Json,
+) => { ok: true } | { ok: false; errors: string[] };
