@@ -73,14 +73,26 @@ export type { InMemoryStoreOptions } from './store/in-memory-store';
 export { loadRunState } from './store/load-run';
 export type { JsonSchema, ToolManifest, ToolManifestEntry } from './tools/manifest';
 export type {
-  ChatMessage, ModelToolSpec, ModelRequest, ModelResponse, ModelToolCall, ModelUsage, StopReason, Provider,
+  ChatMessage,
+  ModelToolSpec,
+  ModelRequest,
+  ModelResponse,
+  ModelToolCall,
+  ModelUsage,
+  StopReason,
+  Provider,
 } from './providers/provider';
 export { Engine } from './engine/engine';
 export type { EngineOptions, StartOptions } from './engine/engine';
 export { END, defineGraph } from './engine/graph';
 export type { Graph, NodeFn, NodeResult, NodeContext } from './engine/graph';
 export type {
-  ToolDefinition, ToolInvocation, ToolCallRequest, ToolResult, ArgsValidator, ApprovalRequirement,
+  ToolDefinition,
+  ToolInvocation,
+  ToolCallRequest,
+  ToolResult,
+  ArgsValidator,
+  ApprovalRequirement,
 } from './engine/tool-definition';
 export type { RunLimits } from './engine/run-driver';
 export type { RunView, PendingApproval, UnknownOutcome } from './engine/run-view';
@@ -88,6 +100,13 @@ export { toRunView } from './engine/run-view';
 export type { ApproveInput, RejectInput, OutcomeDecision } from './approvals/decisions';
 export { requiredRoles, approvalBindingProblem } from './approvals/approval-policy';
 export {
-  StepMismatchError, ApprovalNotFoundError, ApprovalMismatchError, ApprovalAlreadyDecidedError, ApprovalExpiredError,
-  RunStateError, ToolTimeoutError, UnknownToolError, UnknownNodeError,
+  StepMismatchError,
+  ApprovalNotFoundError,
+  ApprovalMismatchError,
+  ApprovalAlreadyDecidedError,
+  ApprovalExpiredError,
+  RunStateError,
+  ToolTimeoutError,
+  UnknownToolError,
+  UnknownNodeError,
 } from './engine/engine-errors';

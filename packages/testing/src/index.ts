@@ -12,3 +12,5 @@ export { arbitraryRunLog } from './store/random-log';
 export { createTestDatabase, TEST_PG_ADMIN_URL } from './postgres/test-database';
 export type { TestDatabase } from './postgres/test-database';
 export { childScript } from './children/child-script';
+export { ScriptedProvider, ScriptExhaustedError } from './providers/scripted-provider';
+export type { ScriptedTurn } from './providers/scripted-provider';

@@ -4,7 +4,11 @@ import type { RunState, ToolCallState } from '../state/run-state';
 import { jsonHash } from '../util/hash';
 import type { Json } from '../util/json';
 import {
-  ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalMismatchError, ApprovalNotFoundError, RunStateError,
+  ApprovalAlreadyDecidedError,
+  ApprovalExpiredError,
+  ApprovalMismatchError,
+  ApprovalNotFoundError,
+  RunStateError,
 } from '../engine/engine-errors';
 import type { Draft } from '../engine/run-writer';
 import type { ArgsValidator, ToolDefinition } from '../engine/tool-definition';
@@ -35,66 +39,136 @@ export type Decision = { drafts: Draft[]; expired?: ApprovalExpiredError };
 export function pendingCall(s: RunState, callId: string | undefined): ToolCallState {
   if (s.status !== 'waiting_on_human' || s.waitingReason !== 'approval') {
     // Without a callId, the call a late decision was most likely about: the last one decided.
-    const decided = s.callOrder.map((id) => s.calls[id] as ToolCallState).filter((c) => c.grants.length > 0 || c.rejection);
+    const decided = s.callOrder
+      .map((id) => s.calls[id] as ToolCallState)
+      .filter((c) => c.grants.length > 0 || c.rejection);
     const known = callId ? s.calls[callId] : decided[decided.length - 1];
-    if (known && known.status !== 'awaiting_approval') throw new ApprovalAlreadyDecidedError(s.runId, known.callId, known.status);
-    throw new RunStateError(s.runId, `is not waiting for an approval (status ${s.status}${s.waitingReason ? `, waiting on ${s.waitingReason}` : ''})`);
+    if (known && known.status !== 'awaiting_approval')
+      throw new ApprovalAlreadyDecidedError(s.runId, known.callId, known.status);
+    throw new RunStateError(
+      s.runId,
+      `is not waiting for an approval (status ${s.status}${s.waitingReason ? `, waiting on ${s.waitingReason}` : ''})`,
+    );
   }
   const pending = Object.values(s.calls).filter((c) => c.status === 'awaiting_approval');
   if (callId === undefined) {
     if (pending.length === 1) return pending[0] as ToolCallState;
-    throw new ApprovalNotFoundError(s.runId, `${pending.length} calls await approval (${pending.map((c) => c.callId).join(', ')}); pass callId`);
+    throw new ApprovalNotFoundError(
+      s.runId,
+      `${pending.length} calls await approval (${pending.map((c) => c.callId).join(', ')}); pass callId`,
+    );
   }
   const call = s.calls[callId];
   if (!call) throw new ApprovalNotFoundError(s.runId, `no call ${JSON.stringify(callId)} in this run`);
-  if (call.status !== 'awaiting_approval') throw new ApprovalAlreadyDecidedError(s.runId, callId, call.status);
+  if (call.status !== 'awaiting_approval')
+    throw new ApprovalAlreadyDecidedError(s.runId, callId, call.status);
   return call;
 }
 
 /** A passed deadline turns any decision into the recorded expiry. */
-function expiry(s: RunState, call: ToolCallState, tool: ToolDefinition | undefined, clock: Clock): Decision | undefined {
+function expiry(
+  s: RunState,
+  call: ToolCallState,
+  tool: ToolDefinition | undefined,
+  clock: Clock,
+): Decision | undefined {
   if (!call.deadline || Date.parse(call.deadline) > clock.now()) return undefined;
   const outcome = tool?.onApprovalTimeout ?? 'reject';
   const drafts: Draft[] = [{ type: 'approval.expired', data: { callId: call.callId, outcome } }];
   if (outcome === 'fail')
-    drafts.push({ type: 'run.failed', data: { error: { code: 'approval_expired', message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline}` } } });
+    drafts.push({
+      type: 'run.failed',
+      data: {
+        error: {
+          code: 'approval_expired',
+          message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline}`,
+        },
+      },
+    });
   return { drafts, expired: new ApprovalExpiredError(s.runId, call.callId, call.deadline) };
 }
 
-export function decideApproval(s: RunState, input: ApproveInput, tool: ToolDefinition | undefined, validate: ArgsValidator | undefined, clock: Clock): Decision {
+export function decideApproval(
+  s: RunState,
+  input: ApproveInput,
+  tool: ToolDefinition | undefined,
+  validate: ArgsValidator | undefined,
+  clock: Clock,
+): Decision {
   const call = pendingCall(s, input.callId);
   const expired = expiry(s, call, tool, clock);
   if (expired) return expired;
   if (input.argsHash !== undefined && input.argsHash !== call.argsHash)
-    throw new ApprovalMismatchError(s.runId, call.callId, `the arguments changed since they were shown (hash ${input.argsHash.slice(0, 12)}… is now ${call.argsHash.slice(0, 12)}…); review them again`);
+    throw new ApprovalMismatchError(
+      s.runId,
+      call.callId,
+      `the arguments changed since they were shown (hash ${input.argsHash.slice(0, 12)}… is now ${call.argsHash.slice(0, 12)}…); review them again`,
+    );
   const role = call.requiredRoles[call.grants.length];
   if (role !== undefined && input.role !== role)
-    throw new ApprovalMismatchError(s.runId, call.callId, `the next approval must come from role ${role}, not ${input.role ?? '(no role)'}`);
+    throw new ApprovalMismatchError(
+      s.runId,
+      call.callId,
+      `the next approval must come from role ${role}, not ${input.role ?? '(no role)'}`,
+    );
   let edit: { editedArgs: Json; editedArgsHash: string } | undefined;
   if (input.args !== undefined) {
     if (call.grants.length > 0)
-      throw new ApprovalMismatchError(s.runId, call.callId, 'arguments can only be edited before the first approval of a chain; reject and let the node ask again');
+      throw new ApprovalMismatchError(
+        s.runId,
+        call.callId,
+        'arguments can only be edited before the first approval of a chain; reject and let the node ask again',
+      );
     if (tool && validate && tool.parameters) {
       const v = validate(tool, input.args);
-      if (!v.ok) throw new InvalidInputError('invalid_arguments', `edited arguments for ${call.tool} are invalid: ${v.errors.join('; ')}`);
+      if (!v.ok)
+        throw new InvalidInputError(
+          'invalid_arguments',
+          `edited arguments for ${call.tool} are invalid: ${v.errors.join('; ')}`,
+        );
     }
     edit = { editedArgs: input.args, editedArgsHash: jsonHash(input.args) };
   }
   const complete = call.grants.length + 1 >= Math.max(call.requiredRoles.length, 1);
   return {
-    drafts: [{
-      type: 'approval.granted',
-      data: { callId: call.callId, tool: call.tool, by: input.by, argsHash: call.argsHash, complete, ...(input.role !== undefined ? { role: input.role } : {}), ...edit },
-    }],
+    drafts: [
+      {
+        type: 'approval.granted',
+        data: {
+          callId: call.callId,
+          tool: call.tool,
+          by: input.by,
+          argsHash: call.argsHash,
+          complete,
+          ...(input.role !== undefined ? { role: input.role } : {}),
+          ...edit,
+        },
+      },
+    ],
   };
 }
 
-export function decideRejection(s: RunState, input: RejectInput, tool: ToolDefinition | undefined, clock: Clock): Decision {
+export function decideRejection(
+  s: RunState,
+  input: RejectInput,
+  tool: ToolDefinition | undefined,
+  clock: Clock,
+): Decision {
   const call = pendingCall(s, input.callId);
   const expired = expiry(s, call, tool, clock);
   if (expired) return expired;
   return {
-    drafts: [{ type: 'approval.rejected', data: { callId: call.callId, by: input.by, reason: input.reason, ...(input.role !== undefined ? { role: input.role } : {}) } }],
+    drafts: [
+      {
+        type: 'approval.rejected',
+        data: {
+          callId: call.callId,
+          by: input.by,
+          reason: input.reason,
+          ...(input.role !== undefined ? { role: input.role } : {}),
+        },
+      },
+    ],
   };
 }
 
@@ -108,8 +182,16 @@ export function decideOutcome(s: RunState, callId: string, d: OutcomeDecision): 
   const call = s.calls[callId];
   if (!call) throw new ApprovalNotFoundError(s.runId, `no call ${JSON.stringify(callId)} in this run`);
   if (call.status !== 'outcome_unknown' || call.retryApproved)
-    throw new RunStateError(s.runId, `call ${callId} has no unknown outcome to decide (status ${call.status})`);
+    throw new RunStateError(
+      s.runId,
+      `call ${callId} has no unknown outcome to decide (status ${call.status})`,
+    );
   if (d.kind === 'retry') return [{ type: 'tool.retry_approved', data: { callId, by: d.by } }];
   if (d.kind === 'supply') return [{ type: 'tool.completed', data: { callId, result: d.result, by: d.by } }];
-  return [{ type: 'tool.failed', data: { callId, by: d.by, error: { code: 'failed_by_operator', message: d.reason } } }];
+  return [
+    {
+      type: 'tool.failed',
+      data: { callId, by: d.by, error: { code: 'failed_by_operator', message: d.reason } },
+    },
+  ];
 }

@@ -1,6 +1,11 @@
 import { hostname } from 'node:os';
 import {
-  type ApproveInput, decideApproval, decideOutcome, decideRejection, type OutcomeDecision, type RejectInput,
+  type ApproveInput,
+  decideApproval,
+  decideOutcome,
+  decideRejection,
+  type OutcomeDecision,
+  type RejectInput,
 } from '../approvals/decisions';
 import { ConcurrencyError, RunBusyError, RunNotFoundError } from '../errors';
 import { type Clock, isoAt, systemClock } from '../ports/clock';
@@ -73,8 +78,14 @@ export class Engine {
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.deps = {
-      graph: options.graph, tools: this.tools, store: this.store, provider: options.provider,
-      validate: options.validate, clock: this.clock, ids: this.ids, limits: options.limits ?? {},
+      graph: options.graph,
+      tools: this.tools,
+      store: this.store,
+      provider: options.provider,
+      validate: options.validate,
+      clock: this.clock,
+      ids: this.ids,
+      limits: options.limits ?? {},
     };
   }
 
@@ -82,14 +93,20 @@ export class Engine {
   async start(input: Json, opts: StartOptions = {}): Promise<string> {
     const runId = opts.runId ?? this.ids.newId('run');
     const limits = this.options.limits as JsonObject | undefined;
-    await this.store.append(runId, 0, [{
-      id: this.ids.newId('evt'), type: 'run.started', at: isoAt(this.clock),
-      data: {
-        agent: this.agent, input,
-        ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
-        ...(limits ? { limits } : {}), ...(opts.meta ? { meta: opts.meta } : {}),
+    await this.store.append(runId, 0, [
+      {
+        id: this.ids.newId('evt'),
+        type: 'run.started',
+        at: isoAt(this.clock),
+        data: {
+          agent: this.agent,
+          input,
+          ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
+          ...(limits ? { limits } : {}),
+          ...(opts.meta ? { meta: opts.meta } : {}),
+        },
       },
-    }]);
+    ]);
     return runId;
   }
 
@@ -103,7 +120,8 @@ export class Engine {
    * when another process holds a live lease. A parked run is returned as it is.
    */
   async resume(runId: string): Promise<RunView> {
-    if (this.driving.has(runId)) throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
+    if (this.driving.has(runId))
+      throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
     this.driving.add(runId);
     try {
       return await this.driveOnce(runId);
@@ -113,9 +131,15 @@ export class Engine {
   }
 
   private async driveOnce(runId: string): Promise<RunView> {
-    const lease = await this.store.acquireLease(runId, { owner: this.owner, ttlMs: this.leaseTtlMs, now: this.clock.now() });
+    const lease = await this.store.acquireLease(runId, {
+      owner: this.owner,
+      ttlMs: this.leaseTtlMs,
+      now: this.clock.now(),
+    });
     let driver: RunDriver | undefined;
-    const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () => driver?.stop(new Error('lease lost')));
+    const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () =>
+      driver?.stop(new Error('lease lost')),
+    );
     try {
       const state = await this.load(runId);
       const writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery);
@@ -134,7 +158,12 @@ export class Engine {
     const out: RunView[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.store.listRuns({ agent: this.agent, status: ['pending', 'running'], limit: 100, ...(cursor ? { cursor } : {}) });
+      const page = await this.store.listRuns({
+        agent: this.agent,
+        status: ['pending', 'running'],
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
       for (const r of page.runs) {
         if (opts.limit !== undefined && out.length >= opts.limit) return out;
         if (r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) > this.clock.now()) continue;
@@ -179,13 +208,16 @@ export class Engine {
 
   /** After an unknown outcome: record the call as failed. */
   failTool(runId: string, callId: string, reason: string, by: string): Promise<RunView> {
-    return this.decide(runId, (s) => ({ drafts: decideOutcome(s, callId, { kind: 'fail', by, reason } satisfies OutcomeDecision) }));
+    return this.decide(runId, (s) => ({
+      drafts: decideOutcome(s, callId, { kind: 'fail', by, reason } satisfies OutcomeDecision),
+    }));
   }
 
   /** Delivers the next user message (a run waiting for input becomes runnable). */
   send(runId: string, message: Json): Promise<RunView> {
     return this.decide(runId, (s) => {
-      if (isTerminal(s.status)) throw new RunStateError(runId, `has ended (${s.status}); start a new run or fork this one`);
+      if (isTerminal(s.status))
+        throw new RunStateError(runId, `has ended (${s.status}); start a new run or fork this one`);
       return { drafts: [{ type: 'run.input', data: { message } }] };
     });
   }
@@ -197,7 +229,9 @@ export class Engine {
   async cancel(runId: string, by: string, reason?: string): Promise<RunView> {
     const view = await this.decide(runId, (s) => {
       if (isTerminal(s.status)) return { drafts: [] };
-      return { drafts: [{ type: 'run.cancel_requested', data: { by, ...(reason !== undefined ? { reason } : {}) } }] };
+      return {
+        drafts: [{ type: 'run.cancel_requested', data: { by, ...(reason !== undefined ? { reason } : {}) } }],
+      };
     });
     if (isTerminal(view.status)) return view;
     try {
@@ -214,7 +248,9 @@ export class Engine {
     if (s.status !== 'waiting_on_human') return true;
     // A parked approval whose deadline passed is driven so the expiry is recorded and acted on.
     const now = this.clock.now();
-    return Object.values(s.calls).some((c) => c.status === 'awaiting_approval' && c.deadline !== undefined && Date.parse(c.deadline) <= now);
+    return Object.values(s.calls).some(
+      (c) => c.status === 'awaiting_approval' && c.deadline !== undefined && Date.parse(c.deadline) <= now,
+    );
   }
 
   private async load(runId: string): Promise<RunState> {
@@ -224,7 +260,10 @@ export class Engine {
   }
 
   /** Appends a decision at the head it was made on; a race is re-decided on the new state. */
-  private async decide(runId: string, build: (s: RunState) => { drafts: Draft[]; expired?: Error }): Promise<RunView> {
+  private async decide(
+    runId: string,
+    build: (s: RunState) => { drafts: Draft[]; expired?: Error },
+  ): Promise<RunView> {
     for (let attempt = 0; ; attempt++) {
       const state = await this.load(runId);
       const { drafts, expired } = build(state);
@@ -240,4 +279,3 @@ export class Engine {
     }
   }
 }
-

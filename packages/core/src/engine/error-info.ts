@@ -10,5 +10,7 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 
 /** Errors that mean "this driver must stop", as opposed to "this run failed". */
 export function isInfrastructureError(error: unknown): boolean {
-  return error instanceof KestrionError && ['lease_lost', 'concurrency', 'store', 'run_busy'].includes(error.code);
+  return (
+    error instanceof KestrionError && ['lease_lost', 'concurrency', 'store', 'run_busy'].includes(error.code)
+  );
 }

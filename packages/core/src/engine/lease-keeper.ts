@@ -26,7 +26,10 @@ export class LeaseKeeper {
   assertHeld(): void {
     if (this.lostReason) throw new LeaseLostError(this.lease.runId, this.lostReason);
     if (this.clock.now() >= this.lease.expiresAtMs)
-      throw new LeaseLostError(this.lease.runId, `expired at ${new Date(this.lease.expiresAtMs).toISOString()} before renewal`);
+      throw new LeaseLostError(
+        this.lease.runId,
+        `expired at ${new Date(this.lease.expiresAtMs).toISOString()} before renewal`,
+      );
   }
 
   async renew(): Promise<void> {

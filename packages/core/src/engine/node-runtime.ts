@@ -68,25 +68,51 @@ export class NodeRuntime implements NodeContext {
     const s = this.d.writer.state;
     const recorded = s.steps[stepKey];
     if (recorded && (recorded.kind !== 'llm' || recorded.name !== request.model))
-      throw new StepMismatchError(s.runId, stepKey, `${recorded.kind} ${recorded.name}`, `llm ${request.model}`);
+      throw new StepMismatchError(
+        s.runId,
+        stepKey,
+        `${recorded.kind} ${recorded.name}`,
+        `llm ${request.model}`,
+      );
     const step = s.llmSteps[stepKey];
     if (step?.response !== undefined) return step.response as unknown as ModelResponse;
     const provider = this.d.provider;
-    if (!provider) throw new ConfigurationError(`node ${this.node} called a model but the engine has no provider; pass { provider } to the Engine`);
+    if (!provider)
+      throw new ConfigurationError(
+        `node ${this.node} called a model but the engine has no provider; pass { provider } to the Engine`,
+      );
     const attempt = (step?.attempts ?? 0) + 1;
     await this.d.writer.append([{ type: 'llm.requested', data: { stepKey, model: request.model, attempt } }]);
     let response: ModelResponse;
     try {
       response = await provider.complete(request, { signal: this.signal });
     } catch (error) {
-      await this.d.writer.append([{ type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } }]);
+      await this.d.writer.append([
+        { type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } },
+      ]);
       throw error;
     }
-    const cost = provider.cost?.(response) ?? { usd: null, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens };
-    await this.d.writer.append([{ type: 'llm.completed', data: { stepKey, response: response as unknown as Json }, cost }]);
+    const cost = provider.cost?.(response) ?? {
+      usd: null,
+      inputTokens: response.usage.inputTokens,
+      outputTokens: response.usage.outputTokens,
+    };
+    await this.d.writer.append([
+      { type: 'llm.completed', data: { stepKey, response: response as unknown as Json }, cost },
+    ]);
     const { maxCostUsd } = this.d;
     if (maxCostUsd !== undefined && s.totals.usd > maxCostUsd) {
-      await this.d.writer.append([{ type: 'run.failed', data: { error: { code: 'limit_exceeded', message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}` } } }]);
+      await this.d.writer.append([
+        {
+          type: 'run.failed',
+          data: {
+            error: {
+              code: 'limit_exceeded',
+              message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}`,
+            },
+          },
+        },
+      ]);
       return this.d.interrupt.fire({ kind: 'ended' });
     }
     return response;

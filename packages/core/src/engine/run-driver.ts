@@ -59,9 +59,15 @@ export class RunDriver {
     for (;;) {
       const s = this.state;
       if (isTerminal(s.status) || s.status === 'waiting_on_human') return;
-      if (s.cancelRequested) return void (await this.writer.append([{ type: 'run.cancelled', data: { by: s.cancelRequested.by } }]));
+      if (s.cancelRequested)
+        return void (await this.writer.append([
+          { type: 'run.cancelled', data: { by: s.cancelRequested.by } },
+        ]));
       const limit = this.limitProblem();
-      if (limit) return void (await this.writer.append([{ type: 'run.failed', data: { error: { code: 'limit_exceeded', message: limit } } }]));
+      if (limit)
+        return void (await this.writer.append([
+          { type: 'run.failed', data: { error: { code: 'limit_exceeded', message: limit } } },
+        ]));
       if (s.visits === 0) {
         await this.writer.append([{ type: 'node.entered', data: { node: this.d.graph.start, visit: 1 } }]);
         continue;
@@ -74,7 +80,8 @@ export class RunDriver {
 
   private limitProblem(): string | undefined {
     const { maxSteps = 1000, maxEvents = 100_000 } = this.d.limits;
-    if (this.state.visits > maxSteps) return `maxSteps ${maxSteps} reached at node ${this.state.currentNode ?? '?'}`;
+    if (this.state.visits > maxSteps)
+      return `maxSteps ${maxSteps} reached at node ${this.state.currentNode ?? '?'}`;
     if (this.state.seq >= maxEvents) return `maxEvents ${maxEvents} reached`;
     return undefined;
   }
@@ -89,11 +96,22 @@ export class RunDriver {
     }
     const interrupt = new InterruptSignal();
     const tools = new ToolBatch({
-      writer: this.writer, tools: this.d.tools, validate: this.d.validate, clock: this.d.clock, ids: this.d.ids,
-      lease: this.lease, interrupt, node: name, signal: this.abort.signal,
+      writer: this.writer,
+      tools: this.d.tools,
+      validate: this.d.validate,
+      clock: this.d.clock,
+      ids: this.d.ids,
+      lease: this.lease,
+      interrupt,
+      node: name,
+      signal: this.abort.signal,
     });
     const ctx = new NodeRuntime({
-      writer: this.writer, tools, provider: this.d.provider, interrupt, maxCostUsd: this.d.limits.maxCostUsd,
+      writer: this.writer,
+      tools,
+      provider: this.d.provider,
+      interrupt,
+      maxCostUsd: this.d.limits.maxCostUsd,
       signal: this.abort.signal,
     });
     let result: NodeResult | Interrupt;
@@ -101,7 +119,9 @@ export class RunDriver {
       result = await Promise.race([Promise.resolve().then(() => fn(ctx)), interrupt.promise]);
     } catch (error) {
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
-      await this.writer.append([{ type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } }]);
+      await this.writer.append([
+        { type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } },
+      ]);
       return { kind: 'ended' };
     }
     if (interrupt.fired) return interrupt.fired;
@@ -113,9 +133,13 @@ export class RunDriver {
   private async transition(node: string, r: NodeResult): Promise<void> {
     const drafts: Draft[] = r.patch ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
     if ('waitForInput' in r) drafts.push({ type: 'run.waiting', data: { reason: 'input', node } });
-    else if (r.next === END) drafts.push({ type: 'run.completed', data: { output: 'output' in r ? r.output : null } });
+    else if (r.next === END)
+      drafts.push({ type: 'run.completed', data: { output: 'output' in r ? r.output : null } });
     else if (!(r.next in this.d.graph.nodes))
-      drafts.push({ type: 'run.failed', data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) } });
+      drafts.push({
+        type: 'run.failed',
+        data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) },
+      });
     else drafts.push({ type: 'node.entered', data: { node: r.next, visit: this.state.visits + 1 } });
     try {
       await this.writer.append(drafts);

@@ -46,7 +46,11 @@ export interface RunView {
 function pendingOf(c: ToolCallState): PendingApproval {
   const nextRole = c.requiredRoles[c.grants.length];
   return {
-    callId: c.callId, tool: c.tool, args: c.args, argsHash: c.argsHash, requiredRoles: c.requiredRoles,
+    callId: c.callId,
+    tool: c.tool,
+    args: c.args,
+    argsHash: c.argsHash,
+    requiredRoles: c.requiredRoles,
     approvedBy: c.grants.map((g) => g.by),
     ...(nextRole !== undefined ? { nextRole } : {}),
     ...(c.deadline !== undefined ? { deadline: c.deadline } : {}),
@@ -56,7 +60,9 @@ function pendingOf(c: ToolCallState): PendingApproval {
 export function toRunView(s: RunState): RunView {
   const calls = s.callOrder.map((id) => s.calls[id] as ToolCallState);
   return {
-    runId: s.runId, agent: s.agent, status: s.status,
+    runId: s.runId,
+    agent: s.agent,
+    status: s.status,
     ...(s.waitingReason ? { waitingReason: s.waitingReason } : {}),
     ...(s.currentNode ? { currentNode: s.currentNode } : {}),
     pending: calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
@@ -65,6 +71,9 @@ export function toRunView(s: RunState): RunView {
       .map((c) => ({ callId: c.callId, tool: c.tool, args: c.args, attempts: c.attempts })),
     ...(s.output !== undefined ? { output: s.output } : {}),
     ...(s.error ? { error: s.error } : {}),
-    eventCount: s.seq, totals: s.totals, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    eventCount: s.seq,
+    totals: s.totals,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
   };
 }

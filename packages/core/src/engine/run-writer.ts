@@ -8,7 +8,9 @@ import type { RunState } from '../state/run-state';
 import type { Lease, Store } from '../store/store';
 import type { Json } from '../util/json';
 
-export type Draft = { [K in keyof EventPayloads]: { type: K; data: EventPayloads[K]; cost?: EventCost } }[keyof EventPayloads];
+export type Draft = {
+  [K in keyof EventPayloads]: { type: K; data: EventPayloads[K]; cost?: EventCost };
+}[keyof EventPayloads];
 
 /** Types another process may append while a driver holds the lease; they never conflict with its work. */
 const FOREIGN_SAFE = new Set(['run.cancel_requested']);
@@ -55,9 +57,15 @@ export class RunWriter {
     for (let rebase = 0; ; rebase++) {
       try {
         const before = this.state.seq;
-        const { events: stored } = await this.store.append(this.state.runId, before, events, this.lease ? { lease: this.lease } : {});
+        const { events: stored } = await this.store.append(
+          this.state.runId,
+          before,
+          events,
+          this.lease ? { lease: this.lease } : {},
+        );
         for (const e of stored) foldInto(this.state, e);
-        if (Math.floor(this.state.seq / this.snapshotEvery) > Math.floor(before / this.snapshotEvery)) await this.saveSnapshot();
+        if (Math.floor(this.state.seq / this.snapshotEvery) > Math.floor(before / this.snapshotEvery))
+          await this.saveSnapshot();
         return stored;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || rebase >= 3 || !(await this.absorbForeign())) throw error;
@@ -68,13 +76,19 @@ export class RunWriter {
   /** Folds events another process appended meanwhile, if all are harmless; true when it did. */
   private async absorbForeign(): Promise<boolean> {
     const foreign: StoredEvent[] = [];
-    for await (const e of this.store.readEvents(this.state.runId, { fromSeq: this.state.seq + 1 })) foreign.push(e);
+    for await (const e of this.store.readEvents(this.state.runId, { fromSeq: this.state.seq + 1 }))
+      foreign.push(e);
     if (foreign.length === 0 || !foreign.every((e) => FOREIGN_SAFE.has(e.type))) return false;
     for (const e of foreign) foldInto(this.state, e);
     return true;
   }
 
   private saveSnapshot(): Promise<void> {
-    return this.store.saveSnapshot({ runId: this.state.runId, seq: this.state.seq, foldVersion: FOLD_VERSION, state: this.state });
+    return this.store.saveSnapshot({
+      runId: this.state.runId,
+      seq: this.state.seq,
+      foldVersion: FOLD_VERSION,
+      state: this.state,
+    });
   }
 }

@@ -61,11 +61,19 @@ export class ToolBatch {
         // Compare with what was requested at this step (edited args replace call.args later).
         const requested = call ? this.requestedHash(call) : undefined;
         if (recorded.kind !== 'tool' || recorded.name !== req.tool || !call || requested !== argsHash)
-          throw new StepMismatchError(this.state.runId, stepKey, describeStep(recorded.kind, recorded.name, requested), describeStep('tool', req.tool, argsHash));
+          throw new StepMismatchError(
+            this.state.runId,
+            stepKey,
+            describeStep(recorded.kind, recorded.name, requested),
+            describeStep('tool', req.tool, argsHash),
+          );
         return call.callId;
       }
       const callId = this.d.ids.newId('call');
-      drafts.push({ type: 'tool.requested', data: { callId, stepKey, tool: req.tool, args: req.args, argsHash } });
+      drafts.push({
+        type: 'tool.requested',
+        data: { callId, stepKey, tool: req.tool, args: req.args, argsHash },
+      });
       const def = this.d.tools.get(req.tool);
       const problem = !def
         ? { code: 'unknown_tool', message: new UnknownToolError(req.tool, [...this.d.tools.keys()]).message }
@@ -82,10 +90,15 @@ export class ToolBatch {
     return call.requestedArgsHash ?? call.argsHash;
   }
 
-  private validate(def: ToolDefinition, args: Json): { code: string; message: string; errors: string[] } | undefined {
+  private validate(
+    def: ToolDefinition,
+    args: Json,
+  ): { code: string; message: string; errors: string[] } | undefined {
     if (!this.d.validate || !def.parameters) return undefined;
     const v = this.d.validate(def, args);
-    return v.ok ? undefined : { code: 'invalid_arguments', message: `arguments for ${def.name} are invalid`, errors: v.errors };
+    return v.ok
+      ? undefined
+      : { code: 'invalid_arguments', message: `arguments for ${def.name} are invalid`, errors: v.errors };
   }
 
   /** Every gated call of the batch is checked before any call of the batch runs. */
@@ -98,10 +111,17 @@ export class ToolBatch {
       if (call.status !== 'requested' || !def) continue;
       const roles = requiredRoles(def.requiresApproval, call.args);
       if (roles === null) continue;
-      const deadline = def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
+      const deadline =
+        def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
       drafts.push({
         type: 'approval.requested',
-        data: { callId: id, tool: call.tool, argsHash: call.argsHash, roles, ...(deadline ? { deadline } : {}) },
+        data: {
+          callId: id,
+          tool: call.tool,
+          argsHash: call.argsHash,
+          roles,
+          ...(deadline ? { deadline } : {}),
+        },
       });
     }
     for (const id of callIds) {
@@ -110,7 +130,15 @@ export class ToolBatch {
         const outcome = this.d.tools.get(call.tool)?.onApprovalTimeout ?? 'reject';
         drafts.push({ type: 'approval.expired', data: { callId: id, outcome } });
         if (outcome === 'fail')
-          drafts.push({ type: 'run.failed', data: { error: { code: 'approval_expired', message: `approval of ${call.tool} (${id}) expired at ${call.deadline}` } } });
+          drafts.push({
+            type: 'run.failed',
+            data: {
+              error: {
+                code: 'approval_expired',
+                message: `approval of ${call.tool} (${id}) expired at ${call.deadline}`,
+              },
+            },
+          });
         if (outcome !== 'reject') {
           await this.d.writer.append(drafts);
           await this.d.interrupt.fire({ kind: 'ended' });
@@ -118,7 +146,9 @@ export class ToolBatch {
       }
     }
     // Parking is in the same append as the requests: a decision can only meet a parked run.
-    const willAwait = callIds.some((id) => this.call(id).status === 'awaiting_approval') || drafts.some((d) => d.type === 'approval.requested');
+    const willAwait =
+      callIds.some((id) => this.call(id).status === 'awaiting_approval') ||
+      drafts.some((d) => d.type === 'approval.requested');
     if (willAwait) drafts.push({ type: 'run.waiting', data: { reason: 'approval', node: this.d.node } });
     await this.d.writer.append(drafts);
     if (willAwait) await this.park();
@@ -130,9 +160,12 @@ export class ToolBatch {
     for (const id of callIds) {
       const call = this.call(id);
       const def = this.d.tools.get(call.tool);
-      if (call.status === 'started' && !def?.idempotent) drafts.push({ type: 'tool.outcome_unknown', data: { callId: id, attempt: call.attempts } });
+      if (call.status === 'started' && !def?.idempotent)
+        drafts.push({ type: 'tool.outcome_unknown', data: { callId: id, attempt: call.attempts } });
     }
-    const unknown = drafts.length > 0 || callIds.some((id) => this.call(id).status === 'outcome_unknown' && !this.call(id).retryApproved);
+    const unknown =
+      drafts.length > 0 ||
+      callIds.some((id) => this.call(id).status === 'outcome_unknown' && !this.call(id).retryApproved);
     if (!unknown) return;
     drafts.push({ type: 'run.waiting', data: { reason: 'outcome_unknown', node: this.d.node } });
     await this.d.writer.append(drafts);
@@ -159,33 +192,57 @@ export class ToolBatch {
     if (call.status === 'approved') {
       const problem = approvalBindingProblem(call);
       if (problem) {
-        await this.d.writer.append([{ type: 'tool.failed', data: { callId: call.callId, error: { code: 'approval_mismatch', message: `not executed: ${problem}` } } }]);
+        await this.d.writer.append([
+          {
+            type: 'tool.failed',
+            data: {
+              callId: call.callId,
+              error: { code: 'approval_mismatch', message: `not executed: ${problem}` },
+            },
+          },
+        ]);
         return;
       }
     }
     const attempt = call.attempts + 1;
     const idempotencyKey = call.idempotencyKey ?? `${this.state.runId}:${call.callId}`;
-    await this.d.writer.append([{ type: 'tool.started', data: { callId: call.callId, attempt, idempotencyKey } }]);
+    await this.d.writer.append([
+      { type: 'tool.started', data: { callId: call.callId, attempt, idempotencyKey } },
+    ]);
     // The fence, checked by this process's own clock right before the effect.
     this.d.lease?.assertHeld();
     let outcome: Draft;
     try {
       const result = await this.invoke(def, call, attempt, idempotencyKey);
-      outcome = { type: 'tool.completed', data: { callId: call.callId, result: result === undefined ? null : result } };
+      outcome = {
+        type: 'tool.completed',
+        data: { callId: call.callId, result: result === undefined ? null : result },
+      };
     } catch (error) {
       outcome = { type: 'tool.failed', data: { callId: call.callId, error: toErrorInfo(error) } };
     }
     await this.d.writer.append([outcome]);
   }
 
-  private async invoke(def: ToolDefinition, call: ToolCallState, attempt: number, idempotencyKey: string): Promise<Json> {
+  private async invoke(
+    def: ToolDefinition,
+    call: ToolCallState,
+    attempt: number,
+    idempotencyKey: string,
+  ): Promise<Json> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(this.d.signal.reason);
     this.d.signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
       const run = Promise.resolve(
-        def.invoke(call.args, { runId: this.state.runId, callId: call.callId, idempotencyKey, attempt, signal: controller.signal }),
+        def.invoke(call.args, {
+          runId: this.state.runId,
+          callId: call.callId,
+          idempotencyKey,
+          attempt,
+          signal: controller.signal,
+        }),
       );
       if (def.timeoutMs === undefined) return await run;
       const timeout = new Promise<never>((_, reject) => {
@@ -209,12 +266,26 @@ export class ToolBatch {
       const by = call.rejection?.by ?? 'deadline';
       const reason = call.rejection?.reason ?? `approval expired at ${call.deadline ?? '?'}`;
       if (this.d.tools.get(call.tool)?.onReject === 'fail') {
-        await this.d.writer.append([{ type: 'run.failed', data: { error: { code: 'approval_rejected', message: `${call.tool} (${call.callId}) rejected by ${by}: ${reason}` } } }]);
+        await this.d.writer.append([
+          {
+            type: 'run.failed',
+            data: {
+              error: {
+                code: 'approval_rejected',
+                message: `${call.tool} (${call.callId}) rejected by ${by}: ${reason}`,
+              },
+            },
+          },
+        ]);
         return this.d.interrupt.fire({ kind: 'ended' });
       }
       return { ...base, status: 'rejected', by, reason };
     }
-    return { ...base, status: 'failed', error: call.error ?? { code: 'tool_not_run', message: `call ended in status ${call.status}` } };
+    return {
+      ...base,
+      status: 'failed',
+      error: call.error ?? { code: 'tool_not_run', message: `call ended in status ${call.status}` },
+    };
   }
 }
 

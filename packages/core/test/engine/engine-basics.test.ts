@@ -1,6 +1,16 @@
 import {
-  ApprovalAlreadyDecidedError, ApprovalMismatchError, END, Engine, FakeClock, InMemoryStore, RunBusyError,
-  SequentialIds, StepMismatchError, defineGraph, type Graph, type Json,
+  ApprovalAlreadyDecidedError,
+  ApprovalMismatchError,
+  END,
+  Engine,
+  FakeClock,
+  InMemoryStore,
+  RunBusyError,
+  SequentialIds,
+  StepMismatchError,
+  defineGraph,
+  type Graph,
+  type Json,
 } from '@kestrion/core';
 
 function opsGraph(effects: string[], opts: { applyApproval?: boolean | string[] } = {}): Graph {
@@ -10,7 +20,8 @@ function opsGraph(effects: string[], opts: { applyApproval?: boolean | string[] 
     tools: [
       { name: 'get_state', idempotent: true, invoke: () => ({ replicas: 2 }) },
       {
-        name: 'apply', requiresApproval: opts.applyApproval ?? true,
+        name: 'apply',
+        requiresApproval: opts.applyApproval ?? true,
         invoke: (args) => {
           effects.push(JSON.stringify(args));
           return { applied: args };
@@ -34,14 +45,25 @@ describe('Engine basics', () => {
   it('parks at a gated call, then runs it exactly once after approval', async () => {
     const store = new InMemoryStore();
     const effects: string[] = [];
-    const engine = new Engine({ store, graph: opsGraph(effects), clock: new FakeClock(), ids: new SequentialIds() });
+    const engine = new Engine({
+      store,
+      graph: opsGraph(effects),
+      clock: new FakeClock(),
+      ids: new SequentialIds(),
+    });
     const parked = await engine.run('scale');
-    expect(parked).toMatchObject({ status: 'waiting_on_human', waitingReason: 'approval', currentNode: 'apply' });
+    expect(parked).toMatchObject({
+      status: 'waiting_on_human',
+      waitingReason: 'approval',
+      currentNode: 'apply',
+    });
     expect(parked.pending).toEqual([expect.objectContaining({ tool: 'apply', args: { replicas: 3 } })]);
     expect(effects).toEqual([]);
     expect((await engine.resume(parked.runId)).status).toBe('waiting_on_human');
     await engine.approve(parked.runId, { by: 'alice', argsHash: parked.pending[0]!.argsHash });
-    await expect(engine.reject(parked.runId, { by: 'bob', reason: 'late' })).rejects.toBeInstanceOf(ApprovalAlreadyDecidedError);
+    await expect(engine.reject(parked.runId, { by: 'bob', reason: 'late' })).rejects.toBeInstanceOf(
+      ApprovalAlreadyDecidedError,
+    );
     const done = await engine.resume(parked.runId);
     expect(done.status).toBe('completed');
     expect(done.output).toMatchObject({ status: 'completed', result: { applied: { replicas: 3 } } });
@@ -62,11 +84,19 @@ describe('Engine basics', () => {
 
   it('requires every role of a chain, in order, and records who approved', async () => {
     const effects: string[] = [];
-    const engine = new Engine({ store: new InMemoryStore(), graph: opsGraph(effects, { applyApproval: ['sre', 'lead'] }) });
+    const engine = new Engine({
+      store: new InMemoryStore(),
+      graph: opsGraph(effects, { applyApproval: ['sre', 'lead'] }),
+    });
     const parked = await engine.run('scale');
-    await expect(engine.approve(parked.runId, { by: 'carol', role: 'lead' })).rejects.toBeInstanceOf(ApprovalMismatchError);
+    await expect(engine.approve(parked.runId, { by: 'carol', role: 'lead' })).rejects.toBeInstanceOf(
+      ApprovalMismatchError,
+    );
     const half = await engine.approve(parked.runId, { by: 'alice', role: 'sre' });
-    expect(half).toMatchObject({ status: 'waiting_on_human', pending: [expect.objectContaining({ approvedBy: ['alice'], nextRole: 'lead' })] });
+    expect(half).toMatchObject({
+      status: 'waiting_on_human',
+      pending: [expect.objectContaining({ approvedBy: ['alice'], nextRole: 'lead' })],
+    });
     expect((await engine.resume(parked.runId)).status).toBe('waiting_on_human');
     await engine.approve(parked.runId, { by: 'carol', role: 'lead' });
     expect((await engine.resume(parked.runId)).status).toBe('completed');
@@ -85,13 +115,24 @@ describe('Engine basics', () => {
     const view = await new Engine({ store, graph: changed }).resume(parked.runId);
     expect(view.status).toBe('failed');
     expect(view.error?.code).toBe(new StepMismatchError('r', 'k', 'a', 'b').code);
-    expect(view.error?.message).toMatch(/step 2:0: the log recorded tool apply \(args [0-9a-f]{12}\) but the code now asks for tool apply \(args [0-9a-f]{12}\)/);
+    expect(view.error?.message).toMatch(
+      /step 2:0: the log recorded tool apply \(args [0-9a-f]{12}\) but the code now asks for tool apply \(args [0-9a-f]{12}\)/,
+    );
   });
 
   it('makes a second resumer in the same process busy', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const graph = defineGraph({ name: 'slow', start: 'a', nodes: { a: async () => { await gate; return { next: END, output: 1 }; } } });
+    const graph = defineGraph({
+      name: 'slow',
+      start: 'a',
+      nodes: {
+        a: async () => {
+          await gate;
+          return { next: END, output: 1 };
+        },
+      },
+    });
     const engine = new Engine({ store: new InMemoryStore(), graph });
     const id = await engine.start(null);
     const first = engine.resume(id);

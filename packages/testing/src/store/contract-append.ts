@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { ConcurrencyError, InvalidRunIdError, PayloadTooLargeError } from '@kestrion/core';
 import { type ContractContext, entered, ev, readAll, seedRun, started } from './contract-context';
 

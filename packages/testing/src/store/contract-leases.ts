@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
 import { type ContractContext, entered, readAll, seedRun, started } from './contract-context';
 

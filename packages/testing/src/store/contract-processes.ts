@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { describe, expect, it } from '@jest/globals';
 import { childScript } from '../children/child-script';
 import { type ContractContext, readAll, started } from './contract-context';
 

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { FOLD_VERSION, foldEvents, loadRunState, projectRunRecord } from '@kestrion/core';
 import { type ContractContext, readAll } from './contract-context';

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError } from '@kestrion/core';
 import { type ContractContext, entered, ev, started } from './contract-context';
 
@@ -30,11 +29,25 @@ export function runsContract(ctx: ContractContext): void {
         pendingApprovals: 2,
       });
       await s.append(id, 7, [
-        ev('approval.granted', { callId: 'c1', by: 'a', role: 'sre', argsHash: 'h1', complete: false }),
+        ev('approval.granted', {
+          callId: 'c1',
+          tool: 'apply',
+          by: 'a',
+          role: 'sre',
+          argsHash: 'h1',
+          complete: false,
+        }),
       ]);
       expect((await s.getRun(id))?.pendingApprovals).toBe(2);
       await s.append(id, 8, [
-        ev('approval.granted', { callId: 'c1', by: 'b', role: 'lead', argsHash: 'h1', complete: true }),
+        ev('approval.granted', {
+          callId: 'c1',
+          tool: 'apply',
+          by: 'b',
+          role: 'lead',
+          argsHash: 'h1',
+          complete: true,
+        }),
       ]);
       expect(await s.getRun(id)).toMatchObject({ status: 'waiting_on_human', pendingApprovals: 1 });
       await s.append(id, 9, [ev('approval.rejected', { callId: 'c2', by: 'c', reason: 'risky' })]);

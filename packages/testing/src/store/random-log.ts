@@ -67,7 +67,7 @@ export function arbitraryRunLog(maxLength = 60): fc.Arbitrary<NewEvent[]> {
           push('approval.requested', { callId, tool: 't', argsHash: `h${i}`, roles: [] });
           push('run.waiting', { reason: 'approval', node: 'a' });
           if (s.outcome === 'reject') return push('approval.rejected', { callId, by: 'bob', reason: 'no' });
-          push('approval.granted', { callId, by: 'alice', argsHash: `h${i}`, complete: true });
+          push('approval.granted', { callId, tool: 't', by: 'alice', argsHash: `h${i}`, complete: true });
         }
         push('tool.started', { callId, attempt: 1, idempotencyKey: `${callId}:1` });
         if (s.outcome === 'ok' || s.outcome === 'reject')

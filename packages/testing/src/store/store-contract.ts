@@ -1,5 +1,6 @@
+// The contract suites use jest's global describe/it/expect: importing @jest/globals would make
+// this package unusable outside jest (the ScriptedProvider serves demos too).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe } from '@jest/globals';
 import type { Store } from '@kestrion/core';
 import { appendContract } from './contract-append';
 import type { ContractContext } from './contract-context';
