@@ -91,11 +91,12 @@ function expiry(
 export function decideApproval(
   s: RunState,
   input: ApproveInput,
-  tool: ToolDefinition | undefined,
+  tools: ReadonlyMap<string, ToolDefinition>,
   validate: ArgsValidator | undefined,
   clock: Clock,
 ): Decision {
   const call = pendingCall(s, input.callId);
+  const tool = tools.get(call.tool);
   const expired = expiry(s, call, tool, clock);
   if (expired) return expired;
   if (input.argsHash !== undefined && input.argsHash !== call.argsHash)
@@ -151,10 +152,11 @@ export function decideApproval(
 export function decideRejection(
   s: RunState,
   input: RejectInput,
-  tool: ToolDefinition | undefined,
+  tools: ReadonlyMap<string, ToolDefinition>,
   clock: Clock,
 ): Decision {
   const call = pendingCall(s, input.callId);
+  const tool = tools.get(call.tool);
   const expired = expiry(s, call, tool, clock);
   if (expired) return expired;
   return {

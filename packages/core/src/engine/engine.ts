@@ -183,17 +183,11 @@ export class Engine {
   }
 
   approve(runId: string, input: ApproveInput): Promise<RunView> {
-    return this.decide(runId, (s) => {
-      const call = input.callId ? s.calls[input.callId] : undefined;
-      return decideApproval(s, input, call && this.tools.get(call.tool), this.options.validate, this.clock);
-    });
+    return this.decide(runId, (s) => decideApproval(s, input, this.tools, this.options.validate, this.clock));
   }
 
   reject(runId: string, input: RejectInput): Promise<RunView> {
-    return this.decide(runId, (s) => {
-      const call = input.callId ? s.calls[input.callId] : undefined;
-      return decideRejection(s, input, call && this.tools.get(call.tool), this.clock);
-    });
+    return this.decide(runId, (s) => decideRejection(s, input, this.tools, this.clock));
   }
 
   /** After an unknown outcome: run the call once more (same idempotency key). */

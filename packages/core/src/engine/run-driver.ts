@@ -58,11 +58,13 @@ export class RunDriver {
   async drive(): Promise<void> {
     for (;;) {
       const s = this.state;
-      if (isTerminal(s.status) || s.status === 'waiting_on_human') return;
+      if (isTerminal(s.status)) return;
+      // Cancellation wins over parking: a parked run is cancelled without waiting for its person.
       if (s.cancelRequested)
         return void (await this.writer.append([
           { type: 'run.cancelled', data: { by: s.cancelRequested.by } },
         ]));
+      if (s.status === 'waiting_on_human') return;
       const limit = this.limitProblem();
       if (limit)
         return void (await this.writer.append([
