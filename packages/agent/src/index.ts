@@ -29,3 +29,9 @@ export {
 } from './schema/openai-strict-schema';
 export { toAnthropicInputSchema } from './schema/anthropic-input-schema';
 export { toOllamaSchema } from './schema/ollama-schema';
+export { Agent } from './runtime/agent';
+export type { AgentRun } from './runtime/agent';
+export type { AgentRuntimeOptions } from './runtime/agent-options';
+export { agentGraph, AgentLimitError } from './runtime/agent-graph';
+export type { AgentGraphSpec } from './runtime/agent-graph';
+export { ajvValidator } from './runtime/ajv-validator';

@@ -20,6 +20,20 @@ export function assertLeaseCurrent(record: RunRecord | undefined, lease: Lease):
     );
 }
 
+/** The seqs a re-sent append would occupy, when the run's head has already passed them. */
+export function resendSpan(rows: RawEventRow[], actualSeq: number | undefined): [number, number] | undefined {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return first && last && actualSeq !== undefined && actualSeq >= last.seq
+    ? [first.seq, last.seq]
+    : undefined;
+}
+
+/** True when `stored` (in seq order) holds exactly these rows' event ids. */
+export function isSameEvents(rows: RawEventRow[], stored: Array<{ event_id: string }>): boolean {
+  return stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id);
+}
+
 /**
  * After a head mismatch: a re-sent append whose event ids already sit at exactly these seqs
  * is reported as a duplicate (stored once); anything else is a ConcurrencyError.
@@ -31,19 +45,17 @@ export async function resolveHeadMismatch(
   actualSeq: number | undefined,
   runId: string,
 ): Promise<'duplicate'> {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  if (first && last && actualSeq !== undefined && actualSeq >= last.seq) {
+  const span = resendSpan(rows, actualSeq);
+  if (span) {
     const stored = await db
       .selectFrom('kestrion_events')
       .select(['seq', 'event_id'])
       .where('run_id', '=', runId)
-      .where('seq', '>=', first.seq)
-      .where('seq', '<=', last.seq)
+      .where('seq', '>=', span[0])
+      .where('seq', '<=', span[1])
       .orderBy('seq')
       .execute();
-    if (stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id))
-      return 'duplicate';
+    if (isSameEvents(rows, stored)) return 'duplicate';
   }
   throw new ConcurrencyError(runId, expectedSeq, actualSeq);
 }

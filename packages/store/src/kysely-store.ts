@@ -20,6 +20,7 @@ import {
   type Store,
   type StoredEvent,
   assertValidRunId,
+  SNAPSHOTS_KEPT,
 } from '@kestrion/core';
 import { assertLeaseCurrent } from './append-checks';
 import { toRawEventRow, toRunRecord } from './row-mapping';
@@ -77,11 +78,32 @@ export class KyselyStore implements Store {
   }
 
   async saveSnapshot(s: Snapshot): Promise<void> {
-    await this.db
-      .insertInto('kestrion_snapshots')
-      .values({ run_id: s.runId, fold_version: s.foldVersion, seq: s.seq, state: JSON.stringify(s.state) })
-      .onConflict((oc) => oc.columns(['run_id', 'fold_version', 'seq']).doNothing())
-      .execute();
+    const state = JSON.stringify(s.state);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('kestrion_snapshots')
+        .values({ run_id: s.runId, fold_version: s.foldVersion, seq: s.seq, state })
+        .onConflict((oc) => oc.columns(['run_id', 'fold_version', 'seq']).doNothing())
+        .execute();
+      // Retention: snapshots are a cache; only the newest SNAPSHOTS_KEPT per fold version stay,
+      // so a long run's database grows with its events, not with copies of its state.
+      const keep = await trx
+        .selectFrom('kestrion_snapshots')
+        .select('seq')
+        .where('run_id', '=', s.runId)
+        .where('fold_version', '=', s.foldVersion)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .offset(SNAPSHOTS_KEPT - 1)
+        .executeTakeFirst();
+      if (keep)
+        await trx
+          .deleteFrom('kestrion_snapshots')
+          .where('run_id', '=', s.runId)
+          .where('fold_version', '=', s.foldVersion)
+          .where('seq', '<', keep.seq)
+          .execute();
+    });
   }
 
   async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {

@@ -8,7 +8,7 @@ import {
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
-import { PostgresStoreDialect } from './postgres/postgres-store-dialect';
+import type { PostgresStoreDialect } from './postgres/postgres-store-dialect';
 import type { SqliteSynchronous } from './sqlite/sqlite-config';
 import { SqliteStoreDialect } from './sqlite/sqlite-store-dialect';
 import type { StoreDialect } from './store-dialect';
@@ -65,7 +65,7 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
     return new SqliteStoreDialect({ filename: decodeURIComponent(path), synchronous: sync }, registry);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
-    return new PostgresStoreDialect(
+    return new (loadPostgresDialect())(
       {
         connectionString: url,
         ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
@@ -75,4 +75,14 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
   throw new ConfigurationError(
     `unsupported store URL ${JSON.stringify(url)}: use sqlite://path.db, sqlite::memory: or postgres://user@host:5432/db`,
   );
+}
+
+/**
+ * The PostgreSQL dialect (and `pg`) load only when a postgres URL is opened: a process on
+ * SQLite does not pay pg's start-up cost.
+ */
+function loadPostgresDialect(): typeof PostgresStoreDialect {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./postgres/postgres-store-dialect') as typeof import('./postgres/postgres-store-dialect'))
+    .PostgresStoreDialect;
 }

@@ -16,6 +16,8 @@ import { isTerminal, type RunState } from '../state/run-state';
 import { loadRunState } from '../store/load-run';
 import type { Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
+import type { NewEvent, StoredEvent } from '../events/envelope';
+import { type ReplayReport, replayRun } from './replay';
 import { RunStateError } from './engine-errors';
 import type { Graph } from './graph';
 import { LeaseKeeper } from './lease-keeper';
@@ -234,6 +236,57 @@ export class Engine {
       if (error instanceof RunBusyError) return this.get(runId);
       throw error;
     }
+  }
+
+  /**
+   * A new run whose log starts with the source run's first `atSeq` events (copied with new
+   * event ids), followed by `run.forked`. Resuming it continues from that point under this
+   * engine's code; the source run is untouched.
+   */
+  async fork(runId: string, atSeq: number, opts: { runId?: string } = {}): Promise<string> {
+    const head = (await this.store.getRun(runId))?.headSeq;
+    if (head === undefined) throw new RunNotFoundError(runId);
+    if (!Number.isInteger(atSeq) || atSeq < 1 || atSeq > head)
+      throw new RunStateError(runId, `cannot fork at seq ${atSeq}: choose 1..${head}`);
+    const newRunId = opts.runId ?? this.ids.newId('run');
+    const copied: NewEvent[] = [];
+    for await (const e of this.store.readEvents(runId)) {
+      if (e.seq > atSeq) break;
+      copied.push({
+        id: this.ids.newId('evt'),
+        type: e.type,
+        v: e.v,
+        at: e.at,
+        data: e.data,
+        ...(e.cost ? { cost: e.cost } : {}),
+      });
+    }
+    copied.push({
+      id: this.ids.newId('evt'),
+      type: 'run.forked',
+      at: isoAt(this.clock),
+      data: { fromRunId: runId, atSeq },
+    });
+    // One append: the fork appears whole or not at all.
+    await this.store.append(newRunId, 0, copied);
+    return newRunId;
+  }
+
+  /**
+   * Re-drives a recorded run against this engine's code with model responses and tool results
+   * read from the log (no provider call, no side effect), re-applying recorded decisions, and
+   * reports the first event where the new code decides differently.
+   */
+  async replay(runId: string): Promise<ReplayReport> {
+    const events: StoredEvent[] = [];
+    for await (const e of this.store.readEvents(runId)) events.push(e);
+    if (events.length === 0) throw new RunNotFoundError(runId);
+    const { graph, validate, agent } = this.options;
+    return replayRun(
+      events,
+      { graph, ...(validate ? { validate } : {}), ...(agent ? { agent } : {}) },
+      (o) => new Engine(o),
+    );
   }
 
   private drivable(s: RunState): boolean {

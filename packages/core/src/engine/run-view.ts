@@ -1,6 +1,6 @@
 import type { ErrorInfo, WaitingReason } from '../events/event-types';
 import type { RunState, RunStatus, RunTotals, ToolCallState } from '../state/run-state';
-import type { Json } from '../util/json';
+import type { Json, JsonObject } from '../util/json';
 
 /** A call waiting for a person's decision. */
 export interface PendingApproval {
@@ -32,6 +32,8 @@ export interface RunView {
   status: RunStatus;
   waitingReason?: WaitingReason;
   currentNode?: string;
+  /** The graph state, as folded from the log's `state.patched` deltas. */
+  state: JsonObject;
   pending: PendingApproval[];
   unknownOutcomes: UnknownOutcome[];
   output?: Json;
@@ -65,6 +67,7 @@ export function toRunView(s: RunState): RunView {
     status: s.status,
     ...(s.waitingReason ? { waitingReason: s.waitingReason } : {}),
     ...(s.currentNode ? { currentNode: s.currentNode } : {}),
+    state: s.data,
     pending: calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
     unknownOutcomes: calls
       .filter((c) => c.status === 'outcome_unknown' && !c.retryApproved)

@@ -1,6 +1,6 @@
 import type { EventPayloads, StatePatch } from '../events/event-types';
 import type { StoredEvent } from '../events/envelope';
-import type { JsonObject } from '../util/json';
+import type { Json, JsonObject } from '../util/json';
 import type { RunState, ToolCallState } from './run-state';
 
 /**
@@ -33,11 +33,23 @@ function emptyState(e: StoredEvent): RunState {
   };
 }
 
+/**
+ * Arrays the fold created itself (and so may grow in place). An array that came from an
+ * event payload or a snapshot is copied once before its first append: payloads are never
+ * mutated, and a list that only grows costs linear time, not quadratic.
+ */
+const ownedArrays = new WeakSet<Json[]>();
+
 function applyPatch(data: JsonObject, patch: StatePatch): void {
   for (const [k, v] of Object.entries(patch.set ?? {})) data[k] = v;
   for (const [k, items] of Object.entries(patch.append ?? {})) {
     const cur = data[k];
-    data[k] = Array.isArray(cur) ? [...cur, ...items] : [...items];
+    if (Array.isArray(cur) && ownedArrays.has(cur)) cur.push(...items);
+    else {
+      const grown = Array.isArray(cur) ? [...cur, ...items] : [...items];
+      ownedArrays.add(grown);
+      data[k] = grown;
+    }
   }
   for (const k of patch.unset ?? []) delete data[k];
 }

@@ -24,6 +24,7 @@ import type {
   Store,
 } from './store';
 import type { EventRegistry } from '../events/event-registry';
+import { SNAPSHOTS_KEPT } from './store';
 
 export interface InMemoryStoreOptions {
   registry?: EventRegistry;
@@ -38,7 +39,8 @@ export interface InMemoryStoreOptions {
 export class InMemoryStore implements Store {
   private readonly rows = new Map<string, RawEventRow[]>();
   private readonly runs = new Map<string, RunRecord>();
-  private readonly snapshots = new Map<string, string[]>();
+  private readonly eventIds = new Map<string, Set<string>>();
+  private readonly snapshots = new Map<string, Array<{ seq: number; foldVersion: number; json: string }>>();
   private readonly codec: CodecOptions;
 
   constructor(options: InMemoryStoreOptions = {}) {
@@ -67,10 +69,16 @@ export class InMemoryStore implements Store {
       throw new ConcurrencyError(runId, expectedSeq, head);
     }
     if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
-    const ids = new Set(rows.map((r) => r.id));
+    const ids = this.eventIds.get(runId) ?? new Set<string>();
     if (encoded.some((r) => ids.has(r.id))) throw new ConcurrencyError(runId, expectedSeq, head);
     const stored = decodeAll(runId, encoded, this.codec.registry);
-    this.rows.set(runId, [...rows, ...encoded]);
+    // In place: copying the run's rows on every append would make a long run quadratic.
+    for (const r of encoded) {
+      rows.push(r);
+      ids.add(r.id);
+    }
+    this.rows.set(runId, rows);
+    this.eventIds.set(runId, ids);
     this.runs.set(runId, projectRunRecord(prev, stored));
     return { headSeq: head + encoded.length, events: stored, duplicate: false };
   }
@@ -82,9 +90,21 @@ export class InMemoryStore implements Store {
   }
 
   async saveSnapshot(s: Snapshot): Promise<void> {
-    const list = this.snapshots.get(s.runId) ?? [];
-    list.push(JSON.stringify(s));
-    this.snapshots.set(s.runId, list);
+    const kept = (this.snapshots.get(s.runId) ?? []).filter(
+      (x) => !(x.foldVersion === s.foldVersion && x.seq === s.seq),
+    );
+    kept.push({ seq: s.seq, foldVersion: s.foldVersion, json: JSON.stringify(s) });
+    kept.sort((x, y) => y.seq - x.seq);
+    // Retention: the newest SNAPSHOTS_KEPT per fold version; older ones are a cache nobody reads.
+    const perVersion = new Map<number, number>();
+    this.snapshots.set(
+      s.runId,
+      kept.filter((x) => {
+        const n = (perVersion.get(x.foldVersion) ?? 0) + 1;
+        perVersion.set(x.foldVersion, n);
+        return n <= SNAPSHOTS_KEPT;
+      }),
+    );
   }
 
   async loadSnapshot(
@@ -92,10 +112,10 @@ export class InMemoryStore implements Store {
     foldVersion: number,
     maxSeq = Number.MAX_SAFE_INTEGER,
   ): Promise<Snapshot | undefined> {
-    const all = (this.snapshots.get(runId) ?? []).map((j) => JSON.parse(j) as Snapshot);
-    return all
-      .filter((s) => s.foldVersion === foldVersion && s.seq <= maxSeq)
-      .sort((a, b) => b.seq - a.seq)[0];
+    const hit = (this.snapshots.get(runId) ?? []).find(
+      (x) => x.foldVersion === foldVersion && x.seq <= maxSeq,
+    );
+    return hit && (JSON.parse(hit.json) as Snapshot);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -158,6 +178,7 @@ export class InMemoryStore implements Store {
 
   async purgeRun(runId: string): Promise<void> {
     this.rows.delete(runId);
+    this.eventIds.delete(runId);
     this.runs.delete(runId);
     this.snapshots.delete(runId);
   }

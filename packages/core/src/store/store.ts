@@ -51,6 +51,9 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** Snapshots a store keeps per run and fold version; older ones are deleted when a newer is saved. */
+export const SNAPSHOTS_KEPT = 2;
+
 export interface Snapshot {
   runId: string;
   seq: number;
@@ -111,6 +114,7 @@ export interface Store {
   ): Promise<AppendResult>;
   /** Streams a run's events in seq order, page by page; never loads the whole run at once. */
   readEvents(runId: string, options?: ReadOptions): AsyncIterable<StoredEvent>;
+  /** Saves a snapshot and deletes all but the newest SNAPSHOTS_KEPT of the run's fold version. */
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   /** The newest snapshot of the run taken by `foldVersion` (at or below `maxSeq`). */
   loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined>;

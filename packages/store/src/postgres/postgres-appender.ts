@@ -5,11 +5,13 @@ import {
   projectRunRecord,
   type RunRecord,
 } from '@kestrion/core';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
 import { assertLeaseCurrent, decodeRows, resolveHeadMismatch } from '../append-checks';
-import { toRunRecord, toRunsRow } from '../row-mapping';
+import { toRunRecord } from '../row-mapping';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
+import { appendStatement } from './postgres-append-statements';
 
 const CACHE_LIMIT = 10_000;
 
@@ -27,6 +29,7 @@ export class PostgresAppender {
 
   constructor(
     private readonly db: Kysely<KestrionDatabase>,
+    private readonly pool: Pool,
     private readonly registry: EventRegistry,
   ) {}
 
@@ -52,35 +55,8 @@ export class PostgresAppender {
   }
 
   private async write(req: AppendRequest, prev: RunRecord | undefined, next: RunRecord): Promise<number> {
-    const r = toRunsRow(next);
-    const cols = {
-      ids: req.rows.map((x) => x.id),
-      seqs: req.rows.map((x) => x.seq),
-      types: req.rows.map((x) => x.type),
-      vs: req.rows.map((x) => x.v),
-      ats: req.rows.map((x) => x.at),
-      datas: req.rows.map((x) => x.data),
-      costs: req.rows.map((x) => x.cost),
-    };
-    const insertEvents = sql`insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost)
-      select ${req.runId}, t.seq, t.id, t.type, t.v, t.at, t.data, t.cost
-      from unnest(${cols.seqs}::int[], ${cols.ids}::text[], ${cols.types}::text[], ${cols.vs}::int[],
-                  ${cols.ats}::text[], ${cols.datas}::text[], ${cols.costs}::text[]) as t(seq, id, type, v, at, data, cost)
-      where exists (select 1 from guard)`;
-    const guard = prev
-      ? sql`update kestrion_runs set status = ${r.status}, waiting_reason = ${r.waiting_reason}, head_seq = ${r.head_seq},
-            agent = ${r.agent}, parent_run_id = ${r.parent_run_id}, pending_approvals = ${r.pending_approvals},
-            updated_at = ${r.updated_at}
-          where run_id = ${req.runId} and head_seq = ${req.expectedSeq}
-            ${req.lease ? sql`and lease_owner = ${req.lease.owner} and lease_epoch = ${req.lease.epoch}` : sql``}
-          returning run_id`
-      : sql`insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
-            created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms)
-          values (${r.run_id}, ${r.status}, ${r.waiting_reason}, ${r.head_seq}, ${r.agent}, ${r.parent_run_id},
-            ${r.pending_approvals}, ${r.created_at}, ${r.updated_at}, null, 0, null)
-          on conflict (run_id) do nothing returning run_id`;
-    const result = await sql`with guard as (${guard}) ${insertEvents}`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0n);
+    const result = await this.pool.query(appendStatement(req, prev, next));
+    return result.rowCount ?? 0;
   }
 
   private async mismatch(req: AppendRequest, current: RunRecord | undefined): Promise<AppendResult> {

@@ -29,7 +29,7 @@ export class PostgresStoreDialect implements StoreDialect {
     // next query gets a fresh connection. Without this listener the process would crash.
     this.pool.on('error', () => undefined);
     this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
-    this.appender = new PostgresAppender(this.db, registry);
+    this.appender = new PostgresAppender(this.db, this.pool, registry);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

@@ -43,6 +43,7 @@ export class SqliteStoreDialect implements StoreDialect {
     this.db = new Kysely<KestrionDatabase>({ dialect: new KestrionSqliteDialect({ database }) });
     this.appender = new SqliteAppender(
       this.db,
+      database,
       registry,
       (e, r, s) => this.translateError(e, r, s),
       config.maxBatch ?? 500,

@@ -52,7 +52,6 @@ export function processContract(ctx: ContractContext): void {
       const log = await readAll(s, id);
       expect(log.map((e) => e.seq)).toEqual(Array.from({ length: target }, (_, i) => i + 1));
       for (const r of reports) for (const seq of r.wins) expect(log[seq - 1]?.id).toBe(`${r.writer}-${seq}`);
-      expect(reports.reduce((n, r) => n + r.losses, 0)).toBeGreaterThan(0);
     });
 
     it('keeps every batch all-or-nothing when the appending process is SIGKILLed', async () => {

@@ -44,7 +44,7 @@ export function readContract(ctx: ContractContext): void {
   });
 
   describe('snapshots', () => {
-    it('loads the newest snapshot of the matching fold version, at or below maxSeq', async () => {
+    it('loads the newest snapshot of the matching fold version, at or below maxSeq, keeping the newest two', async () => {
       const s = ctx.store();
       const id = ctx.newRunId();
       await seedRun(s, id, 9);
@@ -58,6 +58,12 @@ export function readContract(ctx: ContractContext): void {
       expect((await s.loadSnapshot(id, FOLD_VERSION + 1))?.state).toEqual(at(9));
       expect(await s.loadSnapshot(id, FOLD_VERSION + 2)).toBeUndefined();
       expect(await loadRunState(s, id)).toEqual(at(10));
+      // Retention: a third snapshot of the same fold version drops the oldest.
+      await s.saveSnapshot({ runId: id, seq: 10, foldVersion: FOLD_VERSION, state: at(10) });
+      expect((await s.loadSnapshot(id, FOLD_VERSION))?.seq).toBe(10);
+      expect((await s.loadSnapshot(id, FOLD_VERSION, 9))?.seq).toBe(8);
+      expect(await s.loadSnapshot(id, FOLD_VERSION, 7)).toBeUndefined();
+      expect((await s.loadSnapshot(id, FOLD_VERSION + 1))?.seq).toBe(9);
     });
   });
 }

@@ -1,0 +1,248 @@
+import { mkdtempSync, rmSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine, InMemoryStore, type Store } from '@kestrion/core';
+import { openStore } from '@kestrion/store';
+import type { MemorySaver } from '@langchain/langgraph';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import Database from 'better-sqlite3';
+import { fmt, machineNote, median, progress, runChild, timeMs, writeReport } from './bench-util';
+import { approvalGraph, linearGraph } from './engine/kestrion-graphs';
+import { lgApproval, lgLinear } from './engine/langgraph-graphs';
+
+const STEPS = 1000;
+const PARKED = 1000;
+const REPS = 5;
+const kChild = join(__dirname, 'engine', 'kestrion-child.js');
+const lgChild = join(__dirname, 'engine', 'langgraph-child.js');
+
+/** Bytes of an SQLite database after folding its WAL into the main file. */
+function dbBytes(path: string): number {
+  const db = new Database(path);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+}
+
+async function kestrionLinear(store: Store, steps: number, grow = false): Promise<number> {
+  const engine = new Engine({ store, graph: linearGraph(steps, grow) });
+  return timeMs(async () => {
+    const v = await engine.run(null);
+    if (v.status !== 'completed') throw new Error(`bench run ended ${v.status}: ${v.error?.message}`);
+  });
+}
+
+async function langgraphLinear(
+  steps: number,
+  grow: boolean,
+  saver?: SqliteSaver | MemorySaver,
+): Promise<number> {
+  const graph = lgLinear(steps, grow, saver);
+  return timeMs(() =>
+    graph.invoke(
+      { count: 0 },
+      { configurable: { thread_id: `t-${Math.random()}` }, recursionLimit: steps + 10 },
+    ),
+  );
+}
+
+interface Row {
+  what: string;
+  kestrion: string;
+  langgraph: string;
+  ratio: number;
+  bar: string;
+  pass: boolean;
+}
+
+export async function runEngineBench(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'kestrion-engine-bench-'));
+  const rows: Row[] = [];
+  const extra: string[] = [];
+  try {
+    progress(`1,000-step linear run, ${REPS} reps per system`);
+    // One discarded warm-up run per system (both JITs warm), then the median of REPS.
+    const perStep = async (fn: () => Promise<number>) => {
+      await fn();
+      const xs: number[] = [];
+      for (let i = 0; i < REPS; i++) xs.push((await fn()) / STEPS);
+      return median(xs);
+    };
+    let n = 0;
+    const kNormal = await perStep(async () => {
+      const s = await openStore(`sqlite://${join(dir, `kn${n++}.db`)}?synchronous=NORMAL`);
+      try {
+        return await kestrionLinear(s, STEPS);
+      } finally {
+        await s.close();
+      }
+    });
+    const kFull = await perStep(async () => {
+      const s = await openStore(`sqlite://${join(dir, `kf${n++}.db`)}`);
+      try {
+        return await kestrionLinear(s, STEPS);
+      } finally {
+        await s.close();
+      }
+    });
+    const kMem = await perStep(() => kestrionLinear(new InMemoryStore(), STEPS));
+    const lgSqlite = await perStep(async () =>
+      langgraphLinear(STEPS, false, SqliteSaver.fromConnString(join(dir, `lg${n++}.db`))),
+    );
+    const lgNone = await perStep(() => langgraphLinear(STEPS, false));
+    rows.push(
+      {
+        what: 'durable steps/s, SQLite NORMAL vs SqliteSaver',
+        kestrion: fmt(1000 / kNormal, 0),
+        langgraph: fmt(1000 / lgSqlite, 0),
+        ratio: lgSqlite / kNormal,
+        bar: '≥ 10×',
+        pass: lgSqlite / kNormal >= 10,
+      },
+      {
+        what: 'durable steps/s, SQLite FULL vs SqliteSaver',
+        kestrion: fmt(1000 / kFull, 0),
+        langgraph: fmt(1000 / lgSqlite, 0),
+        ratio: lgSqlite / kFull,
+        bar: '≥ 3×',
+        pass: lgSqlite / kFull >= 3,
+      },
+      {
+        what: 'ms/step with no durable store (in-memory vs no checkpointer)',
+        kestrion: fmt(kMem, 4),
+        langgraph: fmt(lgNone, 4),
+        ratio: lgNone / kMem,
+        bar: '≥ 20× less',
+        pass: lgNone / kMem >= 20,
+      },
+    );
+
+    progress('growing run: 1,000 steps, +300 bytes of state per step');
+    const kGrowPath = join(dir, 'kgrow.db');
+    const ks = await openStore(`sqlite://${kGrowPath}?synchronous=NORMAL`);
+    await kestrionLinear(ks, STEPS, true);
+    await ks.close();
+    const lgGrowPath = join(dir, 'lggrow.db');
+    await langgraphLinear(STEPS, true, SqliteSaver.fromConnString(lgGrowPath));
+    const kBytes = dbBytes(kGrowPath);
+    const lgBytes = dbBytes(lgGrowPath);
+    rows.push({
+      what: 'database bytes after the growing run',
+      kestrion: `${fmt(kBytes / 1e6)} MB`,
+      langgraph: `${fmt(lgBytes / 1e6)} MB`,
+      ratio: lgBytes / kBytes,
+      bar: '≥ 50× smaller',
+      pass: lgBytes / kBytes >= 50,
+    });
+
+    progress(`${PARKED} runs parked at an approval, approved and resumed in a fresh process`);
+    const kParkPath = join(dir, 'kpark.db');
+    const kp = await openStore(`sqlite://${kParkPath}?synchronous=NORMAL`);
+    const kEngine = new Engine({ store: kp, graph: approvalGraph() });
+    const kIds: string[] = [];
+    for (let i = 0; i < PARKED; i++) kIds.push((await kEngine.run(i)).runId);
+    await kp.close();
+    const lgParkPath = join(dir, 'lgpark.db');
+    const saver = SqliteSaver.fromConnString(lgParkPath);
+    const lg = lgApproval(saver, { n: 0 });
+    const lgIds: string[] = [];
+    for (let i = 0; i < PARKED; i++) {
+      const id = `thread-${i}`;
+      await lg.invoke({ result: '' }, { configurable: { thread_id: id } });
+      lgIds.push(id);
+    }
+    writeFileSync(join(dir, 'kids.json'), JSON.stringify(kIds));
+    writeFileSync(join(dir, 'lgids.json'), JSON.stringify(lgIds));
+    const kRes = runChild<{ ms: number; done: number }>(kChild, [
+      'resume',
+      kParkPath,
+      join(dir, 'kids.json'),
+    ]).result;
+    const lgRes = runChild<{ ms: number; done: number }>(lgChild, [
+      'resume',
+      lgParkPath,
+      join(dir, 'lgids.json'),
+    ]).result;
+    if (kRes.done !== PARKED || lgRes.done !== PARKED)
+      throw new Error(`resumed ${kRes.done} / ${lgRes.done} of ${PARKED}`);
+    const kRps = PARKED / (kRes.ms / 1000);
+    const lgRps = PARKED / (lgRes.ms / 1000);
+    rows.push({
+      what: 'approve + resume to completion, runs/s',
+      kestrion: fmt(kRps, 0),
+      langgraph: fmt(lgRps, 0),
+      ratio: kRps / lgRps,
+      bar: '≥ 5×',
+      pass: kRps / lgRps >= 5,
+    });
+    const readyK = median([0, 1, 2].map(() => runChild(kChild, ['ready', join(dir, 'ready.db')]).wallMs));
+    const readyLg = median(
+      [0, 1, 2].map(() => runChild(lgChild, ['ready', join(dir, 'ready-lg.db')]).wallMs),
+    );
+    rows.push({
+      what: 'process start to engine ready, ms',
+      kestrion: fmt(readyK, 0),
+      langgraph: fmt(readyLg, 0),
+      ratio: readyLg / readyK,
+      bar: '≥ 3× faster',
+      pass: readyLg / readyK >= 3,
+    });
+
+    progress('resume latency by run length (snapshots)');
+    const lat: Record<number, number> = {};
+    const rs = await openStore(`sqlite://${join(dir, 'latency.db')}?synchronous=NORMAL`);
+    for (const events of [10, 1000, 10000]) {
+      const steps = Math.max(0, Math.round((events - 7) / 2));
+      const engine = new Engine({ store: rs, graph: approvalGraph(steps), limits: { maxSteps: 20_000 } });
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const parked = await engine.run(i);
+        await engine.approve(parked.runId, { by: 'bench' });
+        const fresh = new Engine({ store: rs, graph: approvalGraph(steps), limits: { maxSteps: 20_000 } });
+        let done = parked;
+        times.push(await timeMs(async () => (done = await fresh.resume(parked.runId))));
+        if (done.status !== 'completed') throw new Error('latency run did not complete');
+        lat[events] = done.eventCount;
+      }
+      extra.push(`| resume of a parked run of ${lat[events]} events | ${fmt(median(times), 2)} ms |`);
+      lat[-events] = median(times);
+    }
+    await rs.close();
+    const r10k = (lat[-10000] as number) / (lat[-10] as number);
+    rows.push({
+      what: 'resume latency, 10,000-event run vs 10-event run',
+      kestrion: `${fmt(r10k)}×`,
+      langgraph: '—',
+      ratio: r10k,
+      bar: '≤ 2×',
+      pass: r10k <= 2,
+    });
+
+    progress('RSS after starting and parking 10,000 runs');
+    const rss = runChild<{ rss: number }>(kChild, ['park-rss', join(dir, 'rss.db'), '10000']).result.rss;
+    extra.push(`| RSS of a process after starting and parking 10,000 runs | ${fmt(rss / 1e6, 0)} MB |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const table = rows.map(
+    (r) =>
+      `| ${r.what} | ${r.kestrion} | ${r.langgraph} | ${fmt(r.ratio)}× | ${r.bar} | ${r.pass ? 'pass' : '**fail**'} |`,
+  );
+  const md = [
+    '# Engine benchmark',
+    '',
+    "`npm run bench -- engine`: Kestrion's engine side by side with LangGraph JS (`@langchain/langgraph` 1.7 + `@langchain/langgraph-checkpoint-sqlite`) on the same work, in one run. One warm-up run per system, then medians of 5; the approve-and-resume rows run in a fresh child process.",
+    '',
+    '| measurement | Kestrion | LangGraph | ratio | bar | verdict |',
+    '|---|---|---|---|---|---|',
+    ...table,
+    '',
+    '| Kestrion alone | |',
+    '|---|---|',
+    ...extra,
+    '',
+    machineNote(),
+    '',
+  ].join('\n');
+  return writeReport('engine', md);
+}

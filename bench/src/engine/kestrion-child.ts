@@ -1,0 +1,39 @@
+/**
+ * A fresh Kestrion process for the engine bench; prints one JSON line.
+ *   ready <db>            imports + store open + engine built, then exit
+ *   resume <db> <ids>     approve and resume every parked run
+ *   park-rss <db> <n>     start and park n runs, report RSS
+ */
+import { readFileSync } from 'node:fs';
+import { Engine } from '@kestrion/core';
+import { openStore } from '@kestrion/store';
+import { approvalGraph } from './kestrion-graphs';
+
+async function main(): Promise<void> {
+  const [mode, db = '', arg = ''] = process.argv.slice(2);
+  const store = await openStore(`sqlite://${db}?synchronous=NORMAL`);
+  const engine = new Engine({ store, graph: approvalGraph() });
+  try {
+    if (mode === 'ready') return void process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+    if (mode === 'park-rss') {
+      for (let i = 0; i < Number(arg); i++) await engine.run(i);
+      global.gc?.();
+      return void process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss }) + '\n');
+    }
+    const ids = JSON.parse(readFileSync(arg, 'utf8')) as string[];
+    const t0 = performance.now();
+    let done = 0;
+    for (const id of ids) {
+      await engine.approve(id, { by: 'bench' });
+      if ((await engine.resume(id)).status === 'completed') done += 1;
+    }
+    process.stdout.write(JSON.stringify({ ms: performance.now() - t0, done }) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import type { Clock, IdGenerator, Provider, Store, ToolManifest } from '@kestrion/core';
+
+export interface AgentRuntimeOptions {
+  provider: Provider;
+  /** A Store, or a URL opened with @kestrion/store (`sqlite://file.db`, `postgres://…`). */
+  store: Store | string;
+  /** The model name handed to the provider. */
+  model: string;
+  /** Overrides the @agent instructions (the system prompt). */
+  instructions?: string;
+  /** The agent's name in runs (default: @agent name, else the class name). */
+  name?: string;
+  /** Model turns before the run fails (default 20). */
+  maxTurns?: number;
+  maxCostUsd?: number;
+  /** Consecutive turns with invalid or unknown tool calls before the run fails (default 3). */
+  maxRepairs?: number;
+  /** After an answer, wait for the next user message (`send`) instead of completing. */
+  multiTurn?: boolean;
+  /** The tool manifest, or a path to it (default: found as `toolsOf` finds it). */
+  manifest?: ToolManifest | string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  owner?: string;
+  leaseTtlMs?: number;
+}

@@ -1,0 +1,152 @@
+import {
+  ConfigurationError,
+  Engine,
+  type ApproveInput,
+  type Json,
+  type RejectInput,
+  type RunView,
+  type Store,
+  type ToolDefinition,
+} from '@kestrion/core';
+import { agentMetadataOf } from '../decorators/tool-metadata';
+import type { BoundTool } from '../tools/bound-tool';
+import { toolsOf } from '../tools/tools-of';
+import { agentGraph } from './agent-graph';
+import type { AgentRuntimeOptions } from './agent-options';
+import { ajvValidator } from './ajv-validator';
+
+/** A run as the Agent API shows it: the engine's view plus the last thing the model said. */
+export interface AgentRun extends RunView {
+  id: string;
+  lastMessage?: string;
+}
+
+function toDefinition(t: BoundTool): ToolDefinition {
+  return {
+    name: t.name,
+    description: t.description,
+    parameters: t.parameters,
+    requiresApproval: t.requiresApproval as ToolDefinition['requiresApproval'],
+    idempotent: t.idempotent,
+    ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
+    invoke: async (args, call) =>
+      ((await t.invoke(args as object, {
+        idempotencyKey: call.idempotencyKey,
+        runId: call.runId,
+        callId: call.callId,
+        signal: call.signal,
+      })) ?? null) as Json,
+  };
+}
+
+async function resolveStore(store: Store | string): Promise<Store> {
+  if (typeof store !== 'string') return store;
+  let mod: { openStore(url: string): Promise<Store> };
+  try {
+    // Optional: the agent package does not depend on a store; a URL needs @kestrion/store installed.
+    mod = (await import('@kestrion/store' as string)) as typeof mod;
+  } catch (cause) {
+    throw new ConfigurationError(
+      `store ${JSON.stringify(store)} is a URL but @kestrion/store is not installed; npm install @kestrion/store, or pass a Store`,
+      { cause },
+    );
+  }
+  return mod.openStore(store);
+}
+
+/**
+ * An agent: a decorated class instance, a provider and a store. `run` returns as soon as
+ * the run completes, fails or parks; every other method works from any process on the same
+ * store, at any time later.
+ */
+export class Agent<T extends object = object> {
+  private engine: Promise<Engine>;
+  readonly name: string;
+
+  constructor(instance: T, options: AgentRuntimeOptions) {
+    const meta = agentMetadataOf(instance.constructor);
+    this.name = options.name ?? meta?.options.name ?? instance.constructor.name;
+    const instructions = options.instructions ?? meta?.options.instructions;
+    if (instructions === undefined)
+      throw new ConfigurationError(
+        `${instance.constructor.name} has no instructions: decorate it with @agent({ instructions }) or pass { instructions }`,
+      );
+    const bound = toolsOf(instance, options.manifest === undefined ? {} : { manifest: options.manifest });
+    const tools = bound.map(toDefinition);
+    const graph = agentGraph({
+      name: this.name,
+      model: options.model,
+      instructions,
+      tools,
+      specs: bound.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+      maxTurns: options.maxTurns ?? meta?.options.maxTurns ?? 20,
+      maxRepairs: options.maxRepairs ?? 3,
+      multiTurn: options.multiTurn ?? false,
+    });
+    const maxCostUsd = options.maxCostUsd ?? meta?.options.maxCostUsd;
+    this.engine = resolveStore(options.store).then(
+      (store) =>
+        new Engine({
+          store,
+          graph,
+          agent: this.name,
+          provider: options.provider,
+          validate: ajvValidator,
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.ids ? { ids: options.ids } : {}),
+          ...(options.owner ? { owner: options.owner } : {}),
+          ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+          limits: { maxSteps: 10_000, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) },
+        }),
+    );
+  }
+
+  private async view(p: Promise<RunView>): Promise<AgentRun> {
+    const v = await p;
+    const last = typeof v.state.lastMessage === 'string' ? v.state.lastMessage : undefined;
+    return { ...v, id: v.runId, ...(last !== undefined ? { lastMessage: last } : {}) };
+  }
+
+  async run(input: string): Promise<AgentRun> {
+    return this.view((await this.engine).run(input));
+  }
+
+  async resume(runId: string): Promise<AgentRun> {
+    return this.view((await this.engine).resume(runId));
+  }
+
+  async get(runId: string): Promise<AgentRun> {
+    return this.view((await this.engine).get(runId));
+  }
+
+  async approve(runId: string, input: ApproveInput): Promise<AgentRun> {
+    return this.view((await this.engine).approve(runId, input));
+  }
+
+  async reject(runId: string, input: RejectInput): Promise<AgentRun> {
+    return this.view((await this.engine).reject(runId, input));
+  }
+
+  async cancel(runId: string, by: string, reason?: string): Promise<AgentRun> {
+    return this.view((await this.engine).cancel(runId, by, reason));
+  }
+
+  /** The next user turn of a multi-turn run: recorded, then driven until the next answer or park. */
+  async send(runId: string, message: string): Promise<AgentRun> {
+    const e = await this.engine;
+    await e.send(runId, message);
+    return this.view(e.resume(runId));
+  }
+
+  async retryTool(runId: string, callId: string, by: string): Promise<AgentRun> {
+    return this.view((await this.engine).retryTool(runId, callId, by));
+  }
+
+  async supplyToolResult(runId: string, callId: string, result: Json, by: string): Promise<AgentRun> {
+    return this.view((await this.engine).supplyToolResult(runId, callId, result, by));
+  }
+
+  async failTool(runId: string, callId: string, reason: string, by: string): Promise<AgentRun> {
+    return this.view((await this.engine).failTool(runId, callId, reason, by));
+  }
+}

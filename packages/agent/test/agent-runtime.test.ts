@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { InMemoryStore, type ToolManifest } from '@kestrion/core';
+import { ManifestCompiler } from '@kestrion/compiler';
+import { ScriptedProvider } from '@kestrion/testing';
+import { Agent } from '../src/index';
+import { OpsAgent } from './fixtures/runtime/ops-agent';
+
+let manifest: ToolManifest;
+
+beforeAll(() => {
+  const result = ManifestCompiler.fromTsConfig(
+    join(__dirname, 'fixtures', 'runtime', 'tsconfig.json'),
+  ).compile();
+  expect(result.diagnostics).toEqual([]);
+  manifest = result.manifest;
+});
+
+const call = (id: string, name: string, args: unknown, malformed = false) => ({
+  id,
+  name,
+  arguments: args as never,
+  ...(malformed ? { malformed } : {}),
+});
+
+describe('Agent', () => {
+  it('runs the tool loop, parks at the gate, and finishes after approval with no model call repeated', async () => {
+    const ops = new OpsAgent();
+    const store = new InMemoryStore();
+    const provider = new ScriptedProvider([
+      { toolCalls: [call('t1', 'getClusterState', {}), call('t2', 'getEvents', { name: 'checkout-api' })] },
+      { toolCalls: [call('t3', 'applyManifest', { yaml: 'replicas: 3' })] },
+      { text: 'Scaled checkout-api to 3.' },
+    ]);
+    const opts = { provider, store, model: 'm', manifest };
+    const parked = await new Agent(ops, opts).run("Scale up checkout-api if it's under 3 replicas");
+    expect(parked).toMatchObject({
+      status: 'waiting_on_human',
+      pending: [expect.objectContaining({ tool: 'applyManifest', args: { yaml: 'replicas: 3' } })],
+    });
+    const [a, b] = ops.log;
+    expect(a!.start < b!.end && b!.start < a!.end).toBe(true); // both calls of the turn ran concurrently
+    await new Agent(ops, opts).approve(parked.id, { by: 'alice' });
+    const done = await new Agent(ops, opts).resume(parked.id);
+    expect(done).toMatchObject({
+      status: 'completed',
+      output: 'Scaled checkout-api to 3.',
+      lastMessage: 'Scaled checkout-api to 3.',
+    });
+    expect(ops.applied).toEqual(['replicas: 3']);
+    expect(provider.callCount).toBe(3);
+    provider.assertConsumed();
+    const second = provider.requests[1]!;
+    expect(second.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual([
+      '[{"name":"checkout-api","replicas":2}]',
+      '["checkout-api: scaled"]',
+    ]);
+    expect(second.tools?.map((t) => t.name).sort()).toEqual([
+      'applyManifest',
+      'getClusterState',
+      'getEvents',
+    ]);
+  });
+
+  it('sends unknown tools, invalid and malformed arguments back to the model, and executes none of them', async () => {
+    const ops = new OpsAgent();
+    const provider = new ScriptedProvider([
+      {
+        toolCalls: [
+          call('t1', 'deleteCluster', {}),
+          call('t2', 'applyManifest', { yaml: 7 }),
+          call('t3', 'applyManifest', '{"yaml": ', true),
+        ],
+      },
+      { text: 'I cannot do that safely.' },
+    ]);
+    const done = await new Agent(ops, { provider, store: new InMemoryStore(), model: 'm', manifest }).run(
+      'go',
+    );
+    expect(done.status).toBe('completed');
+    const errors = provider.requests[1]!.messages.filter((m) => m.role === 'tool').map((m) => m.content);
+    expect(errors[0]).toMatch(/^Error \(unknown_tool\): no tool named "deleteCluster"/);
+    expect(errors[1]).toMatch(/^Error \(invalid_arguments\).*\n.*yaml/s);
+    expect(errors[2]).toMatch(/^Error \(malformed_arguments\)/);
+    expect(ops.applied).toEqual([]);
+  });
+
+  it('fails the run once the model keeps sending bad calls past the repair budget', async () => {
+    const bad = { toolCalls: [call('t', 'nope', {})] };
+    const provider = new ScriptedProvider([bad, bad, bad]);
+    const done = await new Agent(new OpsAgent(), {
+      provider,
+      store: new InMemoryStore(),
+      model: 'm',
+      manifest,
+      maxRepairs: 2,
+    }).run('go');
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'model_misbehaviour' });
+  });
+
+  it('holds a multi-turn conversation: each send is the next user turn', async () => {
+    const provider = new ScriptedProvider([
+      { text: 'Hello.' },
+      (req) => ({ text: `You said: ${req.messages.at(-1)?.content}` }),
+    ]);
+    const agent = new Agent(new OpsAgent(), {
+      provider,
+      store: new InMemoryStore(),
+      model: 'm',
+      manifest,
+      multiTurn: true,
+    });
+    const first = await agent.run('hi');
+    expect(first).toMatchObject({
+      status: 'waiting_on_human',
+      waitingReason: 'input',
+      lastMessage: 'Hello.',
+    });
+    const second = await agent.send(first.id, 'scale it');
+    expect(second).toMatchObject({ status: 'waiting_on_human', lastMessage: 'You said: scale it' });
+    expect(provider.requests[1]!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+  });
+});

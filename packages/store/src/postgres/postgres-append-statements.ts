@@ -1,0 +1,70 @@
+import type { QueryConfig } from 'pg';
+import type { RunRecord } from '@kestrion/core';
+import type { AppendRequest } from '../store-dialect';
+
+/** Inserts the append's events, but only when the guard (the `runs` write) took. */
+const INSERT_EVENTS = `insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost)
+  select $1::text, t.seq, t.id, t.type, t.v, t.at, t.data, t.cost
+  from unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
+    as t(seq, id, type, v, at, data, cost)
+  where exists (select 1 from guard)`;
+
+/** Moves the head, guarded by `head_seq = expectedSeq` (and the lease, for the lease variant). */
+const UPDATE_RUN = `update kestrion_runs set status = $9, waiting_reason = $10, head_seq = $11, agent = $12,
+    parent_run_id = $13, pending_approvals = $14, updated_at = $15
+  where run_id = $1 and head_seq = $16`;
+
+const INSERT_RUN = `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id,
+    pending_approvals, created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms)
+  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null)
+  on conflict (run_id) do nothing returning run_id`;
+
+/**
+ * The one statement of a PostgreSQL append, as a named prepared statement: each pooled
+ * connection parses and plans it once, not on every append. Three shapes (new run, next
+ * append, next append under a lease), each with a fixed text.
+ */
+export function appendStatement(
+  req: AppendRequest,
+  prev: RunRecord | undefined,
+  next: RunRecord,
+): QueryConfig {
+  const { rows, expectedSeq, lease } = req;
+  const events = [
+    next.runId,
+    rows.map((x) => x.seq),
+    rows.map((x) => x.id),
+    rows.map((x) => x.type),
+    rows.map((x) => x.v),
+    rows.map((x) => x.at),
+    rows.map((x) => x.data),
+    rows.map((x) => x.cost),
+  ];
+  const run = [
+    next.status,
+    next.waitingReason,
+    next.headSeq,
+    next.agent,
+    next.parentRunId,
+    next.pendingApprovals,
+    next.updatedAt,
+  ];
+  if (!prev)
+    return {
+      name: 'kestrion_append_new_run',
+      text: `with guard as (${INSERT_RUN}) ${INSERT_EVENTS}`,
+      // created_at comes from the first event, as in projectRunRecord.
+      values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt],
+    };
+  if (!lease)
+    return {
+      name: 'kestrion_append',
+      text: `with guard as (${UPDATE_RUN} returning run_id) ${INSERT_EVENTS}`,
+      values: [...events, ...run, expectedSeq],
+    };
+  return {
+    name: 'kestrion_append_leased',
+    text: `with guard as (${UPDATE_RUN} and lease_owner = $17 and lease_epoch = $18 returning run_id) ${INSERT_EVENTS}`,
+    values: [...events, ...run, expectedSeq, lease.owner, lease.epoch],
+  };
+}

@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import type { RawEventRow, RunRecord } from '@kestrion/core';
+import { toRunRecord } from '../row-mapping';
+import type { RunsTable } from '../schema';
+
+type Run = Database.RunResult;
+
+/**
+ * The append path's statements on the raw better-sqlite3 handle, prepared once (after the
+ * migration created the tables). The append path runs many of them per commit; going through
+ * kysely would compile each one again every time.
+ */
+export class SqliteAppendStatements {
+  private readonly begin: Database.Statement<[]>;
+  private readonly commitTx: Database.Statement<[]>;
+  private readonly rollbackTx: Database.Statement<[]>;
+  private readonly savepoint: Database.Statement<[]>;
+  private readonly release: Database.Statement<[]>;
+  private readonly rollbackTo: Database.Statement<[]>;
+  private readonly selectRun: Database.Statement<[string], RunsTable>;
+  private readonly insertEvent: Database.Statement<unknown[]>;
+  private readonly updateRun: Database.Statement<unknown[]>;
+  private readonly updateProgress: Database.Statement<unknown[]>;
+  private readonly insertRun: Database.Statement<unknown[]>;
+  private readonly selectMark: Database.Statement<[], string>;
+  private readonly selectIds: Database.Statement<[string, number, number], { seq: number; event_id: string }>;
+
+  constructor(private readonly db: Database.Database) {
+    const p = <T extends unknown[] = unknown[], R = unknown>(s: string) =>
+      db.prepare(s) as Database.Statement<T, R>;
+    this.begin = p('begin immediate');
+    this.commitTx = p('commit');
+    this.rollbackTx = p('rollback');
+    this.savepoint = p('savepoint kestrion_append');
+    this.release = p('release kestrion_append');
+    this.rollbackTo = p('rollback to kestrion_append');
+    this.selectRun = p('select * from kestrion_runs where run_id = ?');
+    this.insertEvent = p(
+      'insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // Lease columns belong to the lease operations; the append leaves them as they are.
+    this.updateRun = p(
+      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, agent = ?, parent_run_id = ?,
+         pending_approvals = ?, created_at = ?, updated_at = ? where run_id = ?`,
+    );
+    // Most appends move only these; assigning fewer columns keeps SQLite from rewriting the
+    // entries of the created/agent/parent indexes on every append.
+    this.updateProgress = p(
+      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?
+         where run_id = ?`,
+    );
+    this.insertRun = p(
+      `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
+         created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectMark = p<[], string>(
+      `select data_version || ':' || total_changes() from pragma_data_version`,
+    ).pluck();
+    this.selectIds = p(
+      'select seq, event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
+    );
+  }
+
+  beginImmediate(): void {
+    this.begin.run();
+  }
+
+  commit(): void {
+    this.commitTx.run();
+  }
+
+  /** Rolls back the open transaction, if there still is one (SQLite may have ended it already). */
+  rollback(): void {
+    if (this.db.inTransaction) this.rollbackTx.run();
+  }
+
+  /** Runs `write` under a savepoint: on a throw, its writes are undone and the error rethrown. */
+  underSavepoint<T>(write: () => T): T {
+    this.savepoint.run();
+    try {
+      const result = write();
+      this.release.run();
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.rollbackTo.run();
+        this.release.run();
+      }
+      throw error;
+    }
+  }
+
+  readRun(runId: string): RunRecord | undefined {
+    const row = this.selectRun.get(runId);
+    return row && toRunRecord(row);
+  }
+
+  /** Changes whenever anything but this appender wrote (see SqliteRunCache). */
+  mark(): string {
+    return this.selectMark.get() as string;
+  }
+
+  insertEvents(rows: RawEventRow[]): void {
+    for (const r of rows) this.insertEvent.run(r.runId, r.seq, r.id, r.type, r.v, r.at, r.data, r.cost);
+  }
+
+  /** Writes the run's projection row; `prev` is the row as it stands in this transaction. */
+  writeRun(r: RunRecord, prev: RunRecord | undefined): Run {
+    if (
+      prev &&
+      prev.agent === r.agent &&
+      prev.parentRunId === r.parentRunId &&
+      prev.createdAt === r.createdAt
+    )
+      return this.updateProgress.run(
+        r.status,
+        r.waitingReason,
+        r.headSeq,
+        r.pendingApprovals,
+        r.updatedAt,
+        r.runId,
+      );
+    if (prev)
+      return this.updateRun.run(
+        r.status,
+        r.waitingReason,
+        r.headSeq,
+        r.agent,
+        r.parentRunId,
+        r.pendingApprovals,
+        r.createdAt,
+        r.updatedAt,
+        r.runId,
+      );
+    return this.insertRun.run(
+      r.runId,
+      r.status,
+      r.waitingReason,
+      r.headSeq,
+      r.agent,
+      r.parentRunId,
+      r.pendingApprovals,
+      r.createdAt,
+      r.updatedAt,
+      r.leaseOwner,
+      r.leaseEpoch,
+      r.leaseExpiresAtMs,
+    );
+  }
+
+  /** The event ids stored at seqs `from..to` of the run, in seq order. */
+  storedIds(runId: string, from: number, to: number): Array<{ seq: number; event_id: string }> {
+    return this.selectIds.all(runId, from, to);
+  }
+}
