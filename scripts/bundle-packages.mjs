@@ -1,0 +1,28 @@
+// After `tsc -b`: bundles the runtime entry of the packages a process loads first (core, store)
+// into one file each. Node then compiles one file instead of a few hundred (kysely alone is
+// ~280 modules, ~60 ms of a cold start); dependencies with native code or optional use stay
+// external. Types still come from tsc's dist/*.d.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const BUNDLED = ['packages/core', 'packages/store'];
+// Loaded lazily or native: never inlined.
+const ALWAYS_EXTERNAL = ['better-sqlite3', 'pg', '@kestrion/*'];
+
+for (const dir of BUNDLED) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const inline = new Set(['kysely']);
+  const external = [...ALWAYS_EXTERNAL, ...Object.keys(pkg.dependencies ?? {}).filter((d) => !inline.has(d))];
+  await build({
+    entryPoints: [join(dir, 'dist', 'index.js')],
+    outfile: join(dir, 'dist', 'index.bundle.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    external,
+    logLevel: 'warning',
+  });
+}
