@@ -30,7 +30,8 @@ export {
 export { toAnthropicInputSchema } from './schema/anthropic-input-schema';
 export { toOllamaSchema } from './schema/ollama-schema';
 export { Agent } from './runtime/agent';
-export type { AgentRun } from './runtime/agent';
+export type { AgentRun, AgentStreamItem } from './runtime/agent';
+export { toolSpecsFor } from './runtime/tool-specs';
 export type { AgentRuntimeOptions } from './runtime/agent-options';
 export { agentGraph, AgentLimitError } from './runtime/agent-graph';
 export type { AgentGraphSpec } from './runtime/agent-graph';

@@ -121,3 +121,48 @@ describe('Agent', () => {
     expect(provider.requests[1]!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
   });
 });
+
+describe('Agent.stream', () => {
+  it('yields text as it streams and every durable event, then the run', async () => {
+    const provider = new ScriptedProvider([
+      { toolCalls: [call('t1', 'getClusterState', {})] },
+      { text: 'All good: 2 replicas.' },
+    ]);
+    const agent = new Agent(new OpsAgent(), { provider, store: new InMemoryStore(), model: 'm', manifest });
+    const items = [];
+    for await (const item of agent.stream('check')) items.push(item);
+    const text = items.flatMap((i) => (i.type === 'text' ? [i.delta] : [])).join('');
+    expect(text).toBe('All good: 2 replicas.');
+    const types = items.flatMap((i) => (i.type === 'event' ? [i.event.type] : []));
+    expect(types.slice(0, 3)).toEqual(['node.entered', 'llm.requested', 'llm.completed']);
+    expect(types.at(-1)).toBe('run.completed');
+    const last = items.at(-1);
+    expect(last?.type === 'done' && last.run.status).toBe('completed');
+    expect(items.filter((i) => i.type === 'text').length).toBeGreaterThan(1);
+  });
+});
+
+describe('Agent.replay and fork', () => {
+  it('replays a finished run with no provider call, and forks it before the approval', async () => {
+    const ops = new OpsAgent();
+    const store = new InMemoryStore();
+    const provider = new ScriptedProvider([
+      { toolCalls: [call('t3', 'applyManifest', { yaml: 'replicas: 3' })] },
+      { text: 'Done.' },
+    ]);
+    const agent = new Agent(ops, { provider, store, model: 'm', manifest });
+    const parked = await agent.run('scale');
+    await agent.approve(parked.id, { by: 'alice' });
+    await agent.resume(parked.id);
+    const report = await agent.replay(parked.id);
+    expect(report.divergence).toBeUndefined();
+    expect(provider.callCount).toBe(2);
+    expect(ops.applied).toHaveLength(1);
+    const fork = await agent.fork(parked.id, parked.eventCount);
+    expect(fork).toMatchObject({
+      status: 'waiting_on_human',
+      pending: [expect.objectContaining({ tool: 'applyManifest' })],
+    });
+    expect(fork.id).not.toBe(parked.id);
+  });
+});

@@ -57,6 +57,7 @@ export type {
   ClaimRequest,
 } from './store/store';
 export { projectRunRecord } from './store/run-projection';
+export { SNAPSHOTS_KEPT } from './store/store';
 export type { Redactor, CodecOptions } from './store/event-codec';
 export {
   encodeEvents,
@@ -81,6 +82,7 @@ export type {
   ModelUsage,
   StopReason,
   Provider,
+  CompleteOptions,
 } from './providers/provider';
 export { Engine } from './engine/engine';
 export type { EngineOptions, StartOptions } from './engine/engine';
@@ -110,3 +112,22 @@ export {
   UnknownToolError,
   UnknownNodeError,
 } from './engine/engine-errors';
+export {
+  ProviderError,
+  ProviderTimeoutError,
+  ProviderCancelledError,
+  IncompleteResponseError,
+  isRetryableStatus,
+} from './providers/provider-errors';
+export type { ProviderErrorOptions } from './providers/provider-errors';
+export { DEFAULT_RETRY_POLICY, retryPolicy, retryDelayMs } from './providers/retry-policy';
+export type { RetryPolicy } from './providers/retry-policy';
+export { parseRetryAfterMs } from './providers/retry-after';
+export type { HeaderLookup } from './providers/retry-after';
+export { runProviderCall } from './providers/provider-call';
+export type { AttemptContext, ProviderCallOptions } from './providers/provider-call';
+export { toolCallFromText, toolCallFromValue } from './providers/tool-arguments';
+export { DEFAULT_PRICING, priceOf, costOf } from './providers/pricing';
+export type { ModelPrice, PricingTable } from './providers/pricing';
+export type { ReplayReport, ReplayDivergence } from './engine/replay';
+export type { RunObserver } from './engine/run-writer';

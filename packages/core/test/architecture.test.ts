@@ -21,6 +21,9 @@ const allowed: Record<string, string[]> = {
   'packages/core': [],
   'packages/store': ['@kestrion/core'],
   'packages/agent': ['@kestrion/core'],
+  'packages/anthropic': ['@kestrion/core'],
+  'packages/openai': ['@kestrion/core'],
+  'packages/ollama': ['@kestrion/core'],
   'packages/testing': ['@kestrion/core', '@kestrion/store'],
   compiler: ['@kestrion/core'],
 };

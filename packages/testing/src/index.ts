@@ -14,3 +14,47 @@ export type { TestDatabase } from './postgres/test-database';
 export { childScript } from './children/child-script';
 export { ScriptedProvider, ScriptExhaustedError } from './providers/scripted-provider';
 export type { ScriptedTurn } from './providers/scripted-provider';
+export { crashAt, runCrashMatrix, readRun, appliedCounts } from './crash/crash-harness';
+export type { CrashTarget, CrashPoint, CrashOutcome, CrashTrial, CrashMatrix } from './crash/crash-harness';
+export { crashProblems, effectProblems, eventLabels, normalizedLabels } from './crash/crash-compare';
+export type { ComparableRun } from './crash/crash-compare';
+export {
+  ambiguousTrial,
+  racingResumers,
+  zombieTrial,
+  sweepRace,
+  acceptedRunTrial,
+  durableAppendTrial,
+} from './crash/crash-trials';
+export type {
+  AmbiguousTrial,
+  RaceTrial,
+  ZombieTrial,
+  SweepTrial,
+  AcceptedTrial,
+  DurableAppendTrial,
+} from './crash/crash-trials';
+export { crashScenario, IDEMPOTENT_TOOLS, NON_IDEMPOTENT_TOOLS } from './crash/crash-scenario';
+export type { CrashScenarioName, CrashScenarioOptions } from './crash/crash-scenario';
+export { EffectLedger } from './crash/effect-ledger';
+export type { LedgerEntry } from './crash/effect-ledger';
+export { KillingStore } from './crash/killing-store';
+export type { KillPoints } from './crash/killing-store';
+export { spawnCrashChild, runCrashChild } from './crash/crash-process';
+export type { CrashProcess } from './crash/crash-process';
+export type {
+  CrashChildConfig,
+  CrashChildMode,
+  CrashChildReport,
+  ChildRunResult,
+} from './crash/crash-protocol';
+export { FakeModelServer } from './fakes/fake-model-server';
+export type { RenderedBody } from './fakes/fake-model-server';
+export { FakeAnthropicServer } from './fakes/fake-anthropic-server';
+export { FakeOpenAIServer } from './fakes/fake-openai-server';
+export { FakeOllamaServer } from './fakes/fake-ollama-server';
+export type { FakeTurn, FakeReply, FakeToolCall, FakeUsage, RecordedRequest } from './fakes/fake-turn';
+export { describeProviderContract } from './providers/provider-contract';
+export type { ProviderContractSubject, ContractProviderOptions } from './providers/provider-contract';
+export { fuzzedToolArguments } from './providers/fuzzed-tool-arguments';
+export type { FuzzedArguments } from './providers/fuzzed-tool-arguments';

@@ -5,6 +5,9 @@ import {
   type Json,
   type RejectInput,
   type RunView,
+  type RunObserver,
+  type ReplayReport,
+  type StoredEvent,
   type Store,
   type ToolDefinition,
 } from '@kestrion/core';
@@ -14,6 +17,14 @@ import { toolsOf } from '../tools/tools-of';
 import { agentGraph } from './agent-graph';
 import type { AgentRuntimeOptions } from './agent-options';
 import { ajvValidator } from './ajv-validator';
+import { AsyncQueue } from './async-queue';
+import { toolSpecsFor } from './tool-specs';
+
+/** What `stream` yields: model text as it arrives, each durable event, and the run at the end. */
+export type AgentStreamItem =
+  | { type: 'text'; delta: string; attempt: number }
+  | { type: 'event'; event: StoredEvent }
+  | { type: 'done'; run: AgentRun };
 
 /** A run as the Agent API shows it: the engine's view plus the last thing the model said. */
 export interface AgentRun extends RunView {
@@ -78,7 +89,7 @@ export class Agent<T extends object = object> {
       model: options.model,
       instructions,
       tools,
-      specs: bound.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+      specs: toolSpecsFor(options.provider.name, bound),
       maxTurns: options.maxTurns ?? meta?.options.maxTurns ?? 20,
       maxRepairs: options.maxRepairs ?? 3,
       multiTurn: options.multiTurn ?? false,
@@ -131,11 +142,51 @@ export class Agent<T extends object = object> {
     return this.view((await this.engine).cancel(runId, by, reason));
   }
 
+  /**
+   * Runs (a new input) or resumes (`{ runId }`) and yields text deltas and engine events as
+   * they happen, then the run. Tokens are not persisted one by one; the final message is.
+   */
+  stream(input: string | { runId: string }): AsyncIterable<AgentStreamItem> {
+    const queue = new AsyncQueue<AgentStreamItem>();
+    const observer: RunObserver = {
+      onEvents: (events) => events.forEach((event) => queue.push({ type: 'event', event })),
+      onTextDelta: (delta, info) => queue.push({ type: 'text', delta, attempt: info.attempt }),
+    };
+    void (async () => {
+      try {
+        const e = await this.engine;
+        const v =
+          typeof input === 'string'
+            ? await e.run(input, {}, observer)
+            : await e.resume(input.runId, observer);
+        queue.push({ type: 'done', run: await this.view(Promise.resolve(v)) });
+        queue.end();
+      } catch (error) {
+        queue.fail(error);
+      }
+    })();
+    return queue;
+  }
+
   /** The next user turn of a multi-turn run: recorded, then driven until the next answer or park. */
   async send(runId: string, message: string): Promise<AgentRun> {
     const e = await this.engine;
     await e.send(runId, message);
     return this.view(e.resume(runId));
+  }
+
+  /** A new run whose log starts with the source's first `atSeq` events, linked to it. */
+  async fork(runId: string, atSeq: number): Promise<AgentRun> {
+    const e = await this.engine;
+    return this.view(e.get(await e.fork(runId, atSeq)));
+  }
+
+  /**
+   * Re-drives a recorded run against the current code with model responses read from the log:
+   * no provider call, no cost, no tool side effect. Reports the first divergence.
+   */
+  async replay(runId: string): Promise<ReplayReport> {
+    return (await this.engine).replay(runId);
   }
 
   async retryTool(runId: string, callId: string, by: string): Promise<AgentRun> {

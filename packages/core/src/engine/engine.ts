@@ -23,7 +23,7 @@ import type { Graph } from './graph';
 import { LeaseKeeper } from './lease-keeper';
 import { type DriverDeps, RunDriver, type RunLimits } from './run-driver';
 import { type RunView, toRunView } from './run-view';
-import { type Draft, RunWriter } from './run-writer';
+import { type Draft, type RunObserver, RunWriter } from './run-writer';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
 
 export interface EngineOptions {
@@ -113,26 +113,26 @@ export class Engine {
   }
 
   /** Starts a run and drives it until it completes, fails or parks. */
-  async run(input: Json, opts: StartOptions = {}): Promise<RunView> {
-    return this.resume(await this.start(input, opts));
+  async run(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<RunView> {
+    return this.resume(await this.start(input, opts), observer);
   }
 
   /**
    * Drives a run from wherever its log says it is. Throws RunBusyError (having made no call)
    * when another process holds a live lease. A parked run is returned as it is.
    */
-  async resume(runId: string): Promise<RunView> {
+  async resume(runId: string, observer?: RunObserver): Promise<RunView> {
     if (this.driving.has(runId))
       throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
     this.driving.add(runId);
     try {
-      return await this.driveOnce(runId);
+      return await this.driveOnce(runId, observer);
     } finally {
       this.driving.delete(runId);
     }
   }
 
-  private async driveOnce(runId: string): Promise<RunView> {
+  private async driveOnce(runId: string, observer?: RunObserver): Promise<RunView> {
     const lease = await this.store.acquireLease(runId, {
       owner: this.owner,
       ttlMs: this.leaseTtlMs,
@@ -144,9 +144,17 @@ export class Engine {
     );
     try {
       const state = await this.load(runId);
-      const writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery);
+      const writer = new RunWriter(
+        state,
+        this.store,
+        lease,
+        this.clock,
+        this.ids,
+        this.snapshotEvery,
+        observer,
+      );
       if (this.drivable(state)) {
-        driver = new RunDriver(this.deps, writer, keeper);
+        driver = new RunDriver(this.deps, writer, keeper, observer);
         await driver.drive();
       }
       return toRunView(writer.state);
@@ -281,10 +289,15 @@ export class Engine {
     const events: StoredEvent[] = [];
     for await (const e of this.store.readEvents(runId)) events.push(e);
     if (events.length === 0) throw new RunNotFoundError(runId);
-    const { graph, validate, agent } = this.options;
+    const { graph, validate, agent, limits } = this.options;
     return replayRun(
       events,
-      { graph, ...(validate ? { validate } : {}), ...(agent ? { agent } : {}) },
+      {
+        graph,
+        ...(validate ? { validate } : {}),
+        ...(agent ? { agent } : {}),
+        ...(limits ? { limits } : {}),
+      },
       (o) => new Engine(o),
     );
   }

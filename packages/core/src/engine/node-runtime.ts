@@ -2,10 +2,12 @@ import { ConfigurationError } from '../errors';
 import type { ModelRequest, ModelResponse, Provider } from '../providers/provider';
 import type { RunState } from '../state/run-state';
 import type { Json, JsonObject } from '../util/json';
+import { frozenList, frozenView } from '../util/frozen-view';
 import { StepMismatchError } from './engine-errors';
 import { isInfrastructureError, toErrorInfo } from './error-info';
 import type { NodeContext } from './graph';
 import type { InterruptSignal } from './interrupt';
+import type { LeaseKeeper } from './lease-keeper';
 import type { RunWriter } from './run-writer';
 import type { ToolBatch } from './tool-batch';
 import type { ToolCallRequest, ToolResult } from './tool-definition';
@@ -15,8 +17,12 @@ export interface NodeRuntimeDeps {
   tools: ToolBatch;
   provider: Provider | undefined;
   interrupt: InterruptSignal;
+  /** The fence checked right before the model is called (absent for tests without a lease). */
+  lease: LeaseKeeper | undefined;
   maxCostUsd: number | undefined;
   signal: AbortSignal;
+  /** Streams model text to an observer; never recorded token by token. */
+  onTextDelta: ((delta: string, info: { attempt: number }) => void) | undefined;
 }
 
 /**
@@ -40,8 +46,8 @@ export class NodeRuntime implements NodeContext {
     this.node = s.currentNode ?? '';
     this.visit = s.visits;
     this.input = s.input;
-    this.inbox = structuredClone(s.inbox);
-    this.state = structuredClone(s.data);
+    this.inbox = frozenList(s.inbox);
+    this.state = frozenView(s.data);
     this.signal = d.signal;
   }
 
@@ -83,9 +89,14 @@ export class NodeRuntime implements NodeContext {
       );
     const attempt = (step?.attempts ?? 0) + 1;
     await this.d.writer.append([{ type: 'llm.requested', data: { stepKey, model: request.model, attempt } }]);
+    // The fence, as before a tool: a process paused past its lease must not call (and pay) again.
+    this.d.lease?.assertHeld();
     let response: ModelResponse;
     try {
-      response = await provider.complete(request, { signal: this.signal });
+      response = await provider.complete(request, {
+        signal: this.signal,
+        ...(this.d.onTextDelta ? { onTextDelta: this.d.onTextDelta } : {}),
+      });
     } catch (error) {
       await this.d.writer.append([
         { type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } },

@@ -111,7 +111,7 @@ function recordedTools(graph: Graph, events: StoredEvent[]): ToolDefinition[] {
  */
 export async function replayRun(
   recorded: StoredEvent[],
-  options: Pick<EngineOptions, 'graph' | 'validate' | 'agent'>,
+  options: Pick<EngineOptions, 'graph' | 'validate' | 'agent' | 'limits'>,
   makeEngine: (o: EngineOptions) => Engine,
 ): Promise<ReplayReport> {
   const first = recorded[0];

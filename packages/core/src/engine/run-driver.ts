@@ -10,7 +10,7 @@ import { END, type Graph, type NodeResult } from './graph';
 import { type Interrupt, InterruptSignal } from './interrupt';
 import type { LeaseKeeper } from './lease-keeper';
 import { NodeRuntime } from './node-runtime';
-import type { Draft, RunWriter } from './run-writer';
+import type { Draft, RunObserver, RunWriter } from './run-writer';
 import { ToolBatch } from './tool-batch';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
 
@@ -44,6 +44,7 @@ export class RunDriver {
     private readonly d: DriverDeps,
     private readonly writer: RunWriter,
     private readonly lease: LeaseKeeper | undefined,
+    private readonly observer?: RunObserver,
   ) {}
 
   private get state(): RunState {
@@ -113,8 +114,10 @@ export class RunDriver {
       tools,
       provider: this.d.provider,
       interrupt,
+      lease: this.lease,
       maxCostUsd: this.d.limits.maxCostUsd,
       signal: this.abort.signal,
+      onTextDelta: this.observer?.onTextDelta?.bind(this.observer),
     });
     let result: NodeResult | Interrupt;
     try {

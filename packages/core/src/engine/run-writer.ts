@@ -8,6 +8,12 @@ import type { RunState } from '../state/run-state';
 import type { Lease, Store } from '../store/store';
 import type { Json } from '../util/json';
 
+/** Watches a run as it is driven: durable events as they land, model text as it streams. */
+export interface RunObserver {
+  onEvents?(events: StoredEvent[]): void;
+  onTextDelta?(delta: string, info: { attempt: number }): void;
+}
+
 export type Draft = {
   [K in keyof EventPayloads]: { type: K; data: EventPayloads[K]; cost?: EventCost };
 }[keyof EventPayloads];
@@ -30,6 +36,7 @@ export class RunWriter {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly snapshotEvery: number,
+    private readonly observer?: RunObserver,
   ) {}
 
   append(drafts: Draft[]): Promise<StoredEvent[]> {
@@ -64,6 +71,7 @@ export class RunWriter {
           this.lease ? { lease: this.lease } : {},
         );
         for (const e of stored) foldInto(this.state, e);
+        this.observer?.onEvents?.(stored);
         if (Math.floor(this.state.seq / this.snapshotEvery) > Math.floor(before / this.snapshotEvery))
           await this.saveSnapshot();
         return stored;

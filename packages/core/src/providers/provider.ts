@@ -11,7 +11,16 @@ export type ChatMessage =
 export interface ModelToolSpec {
   name: string;
   description: string;
+  /**
+   * The parameter schema, already in the provider's view (`toAnthropicInputSchema`,
+   * `toOpenAIStrictSchema`, `toOllamaSchema` from `@kestrion/agent`): adapters send it as is.
+   */
   parameters: JsonObject;
+  /**
+   * The parameters are in OpenAI's strict subset (from `toOpenAIStrictSchema`): adapters that
+   * support strict function calling send the tool with `strict: true`; others ignore it.
+   */
+  strict?: boolean;
 }
 
 export interface ModelRequest {
@@ -32,6 +41,10 @@ export interface ModelToolCall {
   malformed?: boolean;
 }
 
+/**
+ * Tokens of one call. `inputTokens` excludes cached tokens: a call costs
+ * `inputTokens + cacheReadTokens + cacheWriteTokens` on the input side, each at its own price.
+ */
 export interface ModelUsage {
   inputTokens: number;
   outputTokens: number;
@@ -50,13 +63,30 @@ export interface ModelResponse {
   model: string;
 }
 
+/** Per-call options of {@link Provider.complete}; none of them is part of the recorded request. */
+export interface CompleteOptions {
+  /** Aborts the call (and any retry wait); the provider throws a cancelled or timeout error. */
+  signal?: AbortSignal;
+  /** Time limit of each attempt in milliseconds, overriding the provider's own. */
+  timeoutMs?: number;
+  /**
+   * When given, the provider streams and calls this with each piece of text as it arrives.
+   * `attempt` starts at 1; a retried call streams again from the start with the next number, so
+   * a display should restart when it changes. The resolved response is the same as unstreamed.
+   * An error thrown here fails the call at once and is not retried.
+   */
+  onTextDelta?: (delta: string, info: { attempt: number }) => void;
+}
+
 /**
  * The Provider port: messages and tool schemas in, a normalized response out. Adapters own
- * their retries (one layer only) and throw a `KestrionError` subclass on final failure.
+ * their retries (one layer only) and throw a `KestrionError` subclass on final failure
+ * (`ProviderError` and its subclasses). A response is returned only once it is complete: a
+ * cut stream is an `IncompleteResponseError`, never a partial response.
  * `cost` turns usage into USD; null when the model's price is unknown (never a guess).
  */
 export interface Provider {
   readonly name: string;
-  complete(request: ModelRequest, options?: { signal?: AbortSignal }): Promise<ModelResponse>;
+  complete(request: ModelRequest, options?: CompleteOptions): Promise<ModelResponse>;
   cost?(response: ModelResponse): EventCost;
 }

@@ -1,4 +1,13 @@
-import { END, Engine, InMemoryStore, defineGraph, type Graph, type Json, type ModelResponse, type Provider } from '@kestrion/core';
+import {
+  END,
+  Engine,
+  InMemoryStore,
+  defineGraph,
+  type Graph,
+  type Json,
+  type ModelResponse,
+  type Provider,
+} from '@kestrion/core';
 
 function counting(texts: string[]): Provider & { calls: number } {
   const p = {
@@ -6,7 +15,13 @@ function counting(texts: string[]): Provider & { calls: number } {
     calls: 0,
     async complete(): Promise<ModelResponse> {
       const text = texts[p.calls++] ?? 'done';
-      return { text, toolCalls: [], usage: { inputTokens: 1, outputTokens: 1 }, stopReason: 'end', model: 'm' };
+      return {
+        text,
+        toolCalls: [],
+        usage: { inputTokens: 1, outputTokens: 1 },
+        stopReason: 'end',
+        model: 'm',
+      };
     },
   };
   return p;
@@ -16,13 +31,18 @@ function graph(effects: string[], replicas = 3): Graph {
   return defineGraph({
     name: 'fr',
     start: 'plan',
-    tools: [{ name: 'apply', requiresApproval: true, invoke: (a) => (effects.push(JSON.stringify(a)), 'applied') }],
+    tools: [
+      { name: 'apply', requiresApproval: true, invoke: (a) => (effects.push(JSON.stringify(a)), 'applied') },
+    ],
     nodes: {
       plan: async (ctx) => {
         const r = await ctx.callModel({ model: 'm', messages: [{ role: 'user', content: 'plan' }] });
         return { next: 'act', patch: { set: { plan: r.text } } };
       },
-      act: async (ctx) => ({ next: END, output: (await ctx.callTool('apply', { replicas })) as unknown as Json }),
+      act: async (ctx) => ({
+        next: END,
+        output: (await ctx.callTool('apply', { replicas })) as unknown as Json,
+      }),
     },
   });
 }

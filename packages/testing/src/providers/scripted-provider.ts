@@ -1,5 +1,6 @@
 import {
   KestrionError,
+  type CompleteOptions,
   type EventCost,
   type ModelRequest,
   type ModelResponse,
@@ -33,13 +34,17 @@ export class ScriptedProvider implements Provider {
     private readonly pricePerCallUsd: number | null = null,
   ) {}
 
-  async complete(request: ModelRequest): Promise<ModelResponse> {
+  async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
     this.requests.push(structuredClone(request));
     const turn = this.turns[this.next];
     this.next += 1;
     if (turn === undefined) throw new ScriptExhaustedError(this.next, request.model);
     const partial = typeof turn === 'function' ? turn(request) : turn;
     const toolCalls = partial.toolCalls ?? [];
+    // Streams like a real provider when asked: the text in word-sized pieces.
+    if (options.onTextDelta)
+      for (const piece of (partial.text ?? '').split(/(?<= )/))
+        if (piece) options.onTextDelta(piece, { attempt: 1 });
     return {
       text: partial.text ?? '',
       toolCalls,

@@ -1,0 +1,106 @@
+import {
+  ConfigurationError,
+  costOf,
+  IncompleteResponseError,
+  retryPolicy,
+  runProviderCall,
+  type AttemptContext,
+  type CompleteOptions,
+  type EventCost,
+  type ModelPrice,
+  type ModelRequest,
+  type ModelResponse,
+  type Provider,
+  type RetryPolicy,
+} from '@kestrion/core';
+import { postJson, readJson, readNdjson } from './ollama-http';
+import { toOllamaBody } from './ollama-messages';
+import { OllamaAccumulator, PROVIDER_NAME } from './ollama-response';
+
+export interface OllamaOptions {
+  /** Defaults to `OLLAMA_HOST`, else http://127.0.0.1:11434. A bare `host:port` gets `http://`. */
+  host?: string;
+  /** Extra request headers (a proxy's auth, say). */
+  headers?: Record<string, string>;
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** Time limit of each attempt in ms, the whole answer included (default 10 minutes: a cold model loads slowly). */
+  timeoutMs?: number;
+  /** The price of this provider's calls; default 0 (a local model bills nothing per token). */
+  pricing?: ModelPrice;
+  /** Backoff settings and, for tests, the sleep and random functions. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+export const DEFAULT_TIMEOUT_MS = 600_000;
+const FREE: ModelPrice = { inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 };
+
+/**
+ * A Provider on Ollama's `/api/chat` with Node's fetch. Streams NDJSON when the call passes
+ * `onTextDelta`, else asks for one JSON answer; both give the same response. Small models'
+ * tool calls are recovered from: arguments may arrive as an object or as a string, and ones
+ * that do not parse come back `malformed: true` with the raw text. Tool schemas are sent as
+ * given: pass them through `toOllamaSchema` (from `@kestrion/agent`).
+ */
+export function ollama(model: string, options: OllamaOptions = {}): Provider {
+  return new OllamaProvider(model, options);
+}
+
+export class OllamaProvider implements Provider {
+  readonly name = PROVIDER_NAME;
+  readonly host: string;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly model: string,
+    private readonly options: OllamaOptions = {},
+  ) {
+    if (model === '') throw new ConfigurationError('ollama(model): pass a model name such as "qwen3:8b"');
+    this.host = normalizeHost(options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = retryPolicy({
+      ...options.retry,
+      maxRetries: options.maxRetries ?? options.retry?.maxRetries,
+    });
+  }
+
+  complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
+    const streamed = options.onTextDelta !== undefined;
+    const body = toOllamaBody({ ...request, model: request.model || this.model }, streamed);
+    return runProviderCall(
+      {
+        ...options,
+        provider: PROVIDER_NAME,
+        policy: this.policy,
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        translate: (error) => new IncompleteResponseError(PROVIDER_NAME, String(error), { cause: error }),
+      },
+      (attempt) => this.attempt(body, attempt),
+    );
+  }
+
+  cost(response: ModelResponse): EventCost {
+    return costOf(response.usage, this.options.pricing ?? FREE);
+  }
+
+  private async attempt(
+    body: ReturnType<typeof toOllamaBody>,
+    { signal, onTextDelta }: AttemptContext,
+  ): Promise<ModelResponse> {
+    const response = await postJson(`${this.host}/api/chat`, body, this.options.headers ?? {}, signal);
+    const accumulator = new OllamaAccumulator(onTextDelta);
+    await (body.stream ? readNdjson(response, accumulator) : readJson(response, accumulator));
+    return accumulator.finish();
+  }
+}
+
+/** `OLLAMA_HOST` as Ollama accepts it: `host:port`, `0.0.0.0` (a bind address) or a full URL. */
+export function normalizeHost(host: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`;
+  const url = new URL(withScheme);
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.port === '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) url.port = '11434';
+  return url.toString().replace(/\/+$/, '');
+}
