@@ -33,6 +33,6 @@ export { Agent } from './runtime/agent';
 export type { AgentRun, AgentStreamItem } from './runtime/agent';
 export { toolSpecsFor } from './runtime/tool-specs';
 export type { AgentRuntimeOptions } from './runtime/agent-options';
-export { agentGraph, AgentLimitError } from './runtime/agent-graph';
-export type { AgentGraphSpec } from './runtime/agent-graph';
+export { agentGraph, AgentLimitError, HANDOFF_PREFIX } from './runtime/agent-graph';
+export type { AgentGraphSpec, AgentPersona } from './runtime/agent-graph';
 export { ajvValidator } from './runtime/ajv-validator';

@@ -96,6 +96,7 @@ export type {
   ArgsValidator,
   ApprovalRequirement,
 } from './engine/tool-definition';
+export { ToolSuspension } from './engine/tool-definition';
 export type { RunLimits } from './engine/run-driver';
 export type { RunView, PendingApproval, UnknownOutcome } from './engine/run-view';
 export { toRunView } from './engine/run-view';

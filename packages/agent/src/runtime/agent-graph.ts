@@ -12,12 +12,21 @@ import {
 } from '@kestrion/core';
 import { asMessages, isRepairable, malformedMessage, toolMessage } from './agent-messages';
 
-export interface AgentGraphSpec {
+/** One agent's face in a graph: what the model is told and which tools it is offered. */
+export interface AgentPersona {
   name: string;
-  model: string;
   instructions: string;
-  tools: ToolDefinition[];
   specs: ModelToolSpec[];
+}
+
+export interface AgentGraphSpec {
+  /** The agent the run starts with; its name names the graph. */
+  root: AgentPersona;
+  /** Agents the conversation can be handed to (and back), each offered as `transfer_to_<name>`. */
+  handoffs: AgentPersona[];
+  model: string;
+  /** Every tool of every persona (names are unique across them). */
+  tools: ToolDefinition[];
   maxTurns: number;
   maxRepairs: number;
   multiTurn: boolean;
@@ -30,17 +39,35 @@ export class AgentLimitError extends KestrionError {
   }
 }
 
+export const HANDOFF_PREFIX = 'transfer_to_';
+
+function handoffSpec(to: AgentPersona): ModelToolSpec {
+  return {
+    name: `${HANDOFF_PREFIX}${to.name}`,
+    description: `Hand the conversation to ${to.name}, who continues it with its own instructions and tools.`,
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  };
+}
+
 /**
  * The tool loop as engine nodes: `model` asks the model (journaled; a recorded answer is
  * never requested again), `tools` runs its tool calls through the engine's protocol
  * (validation, gates, journal) as one batch, `await_input` parks for the next user turn.
- * Messages are derived from the run state, which is derived from the log.
+ * A `transfer_to_<agent>` call is a handoff: the same conversation goes on under the other
+ * agent's instructions and tools. Messages are derived from the run state (so from the log).
  */
 export function agentGraph(spec: AgentGraphSpec): Graph {
+  const personas = new Map([spec.root, ...spec.handoffs].map((p) => [p.name, p]));
+  const offered = (p: AgentPersona): ModelToolSpec[] => [
+    ...p.specs,
+    ...[...personas.values()].filter((o) => o.name !== p.name && spec.handoffs.length > 0).map(handoffSpec),
+  ];
+
   const model = async (ctx: NodeContext) => {
     const turns = ((ctx.state.turns as number | undefined) ?? 0) + 1;
     if (turns > spec.maxTurns)
       throw new AgentLimitError('limit_exceeded', `maxTurns ${spec.maxTurns} reached without a final answer`);
+    const active = personas.get((ctx.state.activeAgent as string | undefined) ?? spec.root.name) ?? spec.root;
     const consumed = (ctx.state.consumed as number | undefined) ?? 0;
     const fresh = [...(turns === 1 ? [ctx.input] : []), ...ctx.inbox.slice(consumed)].map((m) => ({
       role: 'user' as const,
@@ -49,9 +76,9 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
     const messages = [...asMessages(ctx.state.messages), ...fresh];
     const reply = await ctx.callModel({
       model: spec.model,
-      system: spec.instructions,
+      system: active.instructions,
       messages,
-      tools: spec.specs,
+      tools: offered(active),
     });
     const assistant = {
       role: 'assistant' as const,
@@ -73,12 +100,23 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
 
   const tools = async (ctx: NodeContext) => {
     const calls = (ctx.state.pendingCalls ?? []) as unknown as ModelToolCall[];
-    const runnable = calls.filter((c) => !c.malformed);
+    const handoff = calls.find(
+      (c) => c.name.startsWith(HANDOFF_PREFIX) && personas.has(c.name.slice(HANDOFF_PREFIX.length)),
+    );
+    const runnable = calls.filter((c) => !c.malformed && !c.name.startsWith(HANDOFF_PREFIX));
     const results = await ctx.callTools(runnable.map((c) => ({ tool: c.name, args: c.arguments })));
     const byCall = new Map<ModelToolCall, ToolResult>(runnable.map((c, i) => [c, results[i] as ToolResult]));
     const messages = calls.map((c) => {
       const r = byCall.get(c);
-      return r ? toolMessage(c, r) : malformedMessage(c);
+      if (r) return toolMessage(c, r);
+      if (c === handoff)
+        return {
+          role: 'tool',
+          callId: c.id,
+          name: c.name,
+          content: `Transferred to ${c.name.slice(HANDOFF_PREFIX.length)}.`,
+        };
+      return malformedMessage(c);
     });
     const bad = calls.some((c) => c.malformed) || results.some(isRepairable);
     const repairs = bad ? ((ctx.state.repairs as number | undefined) ?? 0) + 1 : 0;
@@ -87,10 +125,12 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
         'model_misbehaviour',
         `the model sent invalid or unknown tool calls ${repairs} turns in a row (maxRepairs ${spec.maxRepairs})`,
       );
-    return {
-      next: 'model',
-      patch: { append: { messages: messages as unknown as Json[] }, set: { pendingCalls: [], repairs } },
+    const set = {
+      pendingCalls: [],
+      repairs,
+      ...(handoff ? { activeAgent: handoff.name.slice(HANDOFF_PREFIX.length) } : {}),
     };
+    return { next: 'model', patch: { append: { messages: messages as unknown as Json[] }, set } };
   };
 
   const awaitInput = (ctx: NodeContext) =>
@@ -99,7 +139,7 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
       : { waitForInput: true as const };
 
   return defineGraph({
-    name: spec.name,
+    name: spec.root.name,
     start: 'model',
     tools: spec.tools,
     nodes: { model, tools, await_input: awaitInput },

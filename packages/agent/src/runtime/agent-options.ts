@@ -1,4 +1,5 @@
 import type { Clock, IdGenerator, Provider, Store, ToolManifest } from '@kestrion/core';
+import type { Agent } from './agent';
 
 export interface AgentRuntimeOptions {
   provider: Provider;
@@ -19,6 +20,10 @@ export interface AgentRuntimeOptions {
   multiTurn?: boolean;
   /** The tool manifest, or a path to it (default: found as `toolsOf` finds it). */
   manifest?: ToolManifest | string;
+  /** Agents offered to this one's model as tools (sub-agents with their own linked runs). */
+  agents?: Agent[];
+  /** Agents the conversation can be handed to (`transfer_to_<name>`), same run, same messages. */
+  handoffs?: Agent[];
   clock?: Clock;
   ids?: IdGenerator;
   owner?: string;

@@ -10,11 +10,13 @@ import {
   type StoredEvent,
   type Store,
   type ToolDefinition,
+  type ModelToolSpec,
+  ToolSuspension,
 } from '@kestrion/core';
 import { agentMetadataOf } from '../decorators/tool-metadata';
 import type { BoundTool } from '../tools/bound-tool';
 import { toolsOf } from '../tools/tools-of';
-import { agentGraph } from './agent-graph';
+import { type AgentPersona, agentGraph } from './agent-graph';
 import type { AgentRuntimeOptions } from './agent-options';
 import { ajvValidator } from './ajv-validator';
 import { AsyncQueue } from './async-queue';
@@ -30,6 +32,21 @@ export type AgentStreamItem =
 export interface AgentRun extends RunView {
   id: string;
   lastMessage?: string;
+}
+
+const SUB_AGENT_PARAMETERS = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The task, with all the context the agent needs.' } },
+  required: ['input'],
+  additionalProperties: false,
+};
+
+function subAgentSpec(a: Agent): ModelToolSpec {
+  return {
+    name: a.name,
+    description: `Delegate a task to the ${a.name} agent.`,
+    parameters: SUB_AGENT_PARAMETERS,
+  };
 }
 
 function toDefinition(t: BoundTool): ToolDefinition {
@@ -74,6 +91,11 @@ export class Agent<T extends object = object> {
   private engine: Promise<Engine>;
   readonly name: string;
 
+  /** What another agent needs to take this one's part in a handoff. */
+  readonly persona: AgentPersona;
+  /** This agent's own tools, as engine tool definitions. */
+  readonly toolDefinitions: ToolDefinition[];
+
   constructor(instance: T, options: AgentRuntimeOptions) {
     const meta = agentMetadataOf(instance.constructor);
     this.name = options.name ?? meta?.options.name ?? instance.constructor.name;
@@ -83,13 +105,25 @@ export class Agent<T extends object = object> {
         `${instance.constructor.name} has no instructions: decorate it with @agent({ instructions }) or pass { instructions }`,
       );
     const bound = toolsOf(instance, options.manifest === undefined ? {} : { manifest: options.manifest });
-    const tools = bound.map(toDefinition);
-    const graph = agentGraph({
+    const subAgents = options.agents ?? [];
+    this.toolDefinitions = [...bound.map(toDefinition), ...subAgents.map((a) => a.asTool())];
+    this.persona = {
       name: this.name,
-      model: options.model,
       instructions,
+      specs: [...toolSpecsFor(options.provider.name, bound), ...subAgents.map(subAgentSpec)],
+    };
+    const handoffs = options.handoffs ?? [];
+    const tools = [...this.toolDefinitions, ...handoffs.flatMap((h) => h.toolDefinitions)];
+    const dup = tools.map((t) => t.name).find((n, i, all) => all.indexOf(n) !== i);
+    if (dup !== undefined)
+      throw new ConfigurationError(
+        `two tools are named ${JSON.stringify(dup)} across ${this.name} and its handoffs; rename one with @tool({ name })`,
+      );
+    const graph = agentGraph({
+      root: this.persona,
+      handoffs: handoffs.map((h) => h.persona),
+      model: options.model,
       tools,
-      specs: toolSpecsFor(options.provider.name, bound),
       maxTurns: options.maxTurns ?? meta?.options.maxTurns ?? 20,
       maxRepairs: options.maxRepairs ?? 3,
       multiTurn: options.multiTurn ?? false,
@@ -110,6 +144,35 @@ export class Agent<T extends object = object> {
           limits: { maxSteps: 10_000, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) },
         }),
     );
+  }
+
+  /**
+   * This agent as another agent's tool: each call runs a child run (id derived from the
+   * parent's run and call, so a retried call finds the same child) linked to the parent. An
+   * approval inside the child parks the parent; approve the child, then resume the parent.
+   * Parent and child must share a store.
+   */
+  asTool(): ToolDefinition {
+    return {
+      name: this.name,
+      description: `Delegate a task to the ${this.name} agent; give it everything it needs in input.`,
+      parameters: SUB_AGENT_PARAMETERS,
+      idempotent: true,
+      invoke: async (args, call) => {
+        const e = await this.engine;
+        const childId = `${call.runId}/${call.callId}`;
+        const existing = await e.get(childId).catch(() => undefined);
+        if (!existing)
+          await e.start((args as { input: string }).input, { runId: childId, parentRunId: call.runId });
+        const v = await e.resume(childId);
+        if (v.status === 'completed') return v.output ?? null;
+        if (v.status === 'waiting_on_human')
+          return new ToolSuspension(childId, v.waitingReason ?? 'approval');
+        throw new Error(
+          `sub-agent ${this.name} (run ${childId}) ended ${v.status}${v.error ? `: ${v.error.message}` : ''}`,
+        );
+      },
+    };
   }
 
   private async view(p: Promise<RunView>): Promise<AgentRun> {

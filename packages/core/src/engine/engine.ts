@@ -153,9 +153,9 @@ export class Engine {
         this.snapshotEvery,
         observer,
       );
-      if (this.drivable(state)) {
+      if (await this.drivable(state)) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
-        await driver.drive();
+        await driver.drive(state.status === 'waiting_on_human');
       }
       return toRunView(writer.state);
     } finally {
@@ -302,15 +302,28 @@ export class Engine {
     );
   }
 
-  private drivable(s: RunState): boolean {
+  private async drivable(s: RunState): Promise<boolean> {
     if (isTerminal(s.status)) return false;
     if (s.cancelRequested) return true;
     if (s.status !== 'waiting_on_human') return true;
     // A parked approval whose deadline passed is driven so the expiry is recorded and acted on.
     const now = this.clock.now();
-    return Object.values(s.calls).some(
-      (c) => c.status === 'awaiting_approval' && c.deadline !== undefined && Date.parse(c.deadline) <= now,
-    );
+    const calls = Object.values(s.calls);
+    if (
+      calls.some(
+        (c) => c.status === 'awaiting_approval' && c.deadline !== undefined && Date.parse(c.deadline) <= now,
+      )
+    )
+      return true;
+    // A call suspended on another run (a sub-agent) continues once that run is no longer parked.
+    for (const c of calls)
+      if (
+        c.status === 'suspended' &&
+        c.waitingOn &&
+        (await this.store.getRun(c.waitingOn))?.status !== 'waiting_on_human'
+      )
+        return true;
+    return false;
   }
 
   private async load(runId: string): Promise<RunState> {

@@ -56,8 +56,12 @@ export class RunDriver {
     this.abort.abort(reason);
   }
 
-  async drive(): Promise<void> {
-    for (;;) {
+  /**
+   * `wake`: the run is parked but the engine found a reason to look again (a deadline passed,
+   * a sub-run moved on): its current node runs once more and decides.
+   */
+  async drive(wake = false): Promise<void> {
+    for (let first = true; ; first = false) {
       const s = this.state;
       if (isTerminal(s.status)) return;
       // Cancellation wins over parking: a parked run is cancelled without waiting for its person.
@@ -65,7 +69,7 @@ export class RunDriver {
         return void (await this.writer.append([
           { type: 'run.cancelled', data: { by: s.cancelRequested.by } },
         ]));
-      if (s.status === 'waiting_on_human') return;
+      if (s.status === 'waiting_on_human' && !(first && wake)) return;
       const limit = this.limitProblem();
       if (limit)
         return void (await this.writer.append([

@@ -36,6 +36,8 @@ export interface RunView {
   state: JsonObject;
   pending: PendingApproval[];
   unknownOutcomes: UnknownOutcome[];
+  /** Runs (sub-agents) this run waits on: decide their pending calls, then resume this run. */
+  waitingOn: string[];
   output?: Json;
   error?: ErrorInfo;
   /** Events in the run's log (its head seq). */
@@ -69,6 +71,7 @@ export function toRunView(s: RunState): RunView {
     ...(s.currentNode ? { currentNode: s.currentNode } : {}),
     state: s.data,
     pending: calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
+    waitingOn: calls.flatMap((c) => (c.status === 'suspended' && c.waitingOn ? [c.waitingOn] : [])),
     unknownOutcomes: calls
       .filter((c) => c.status === 'outcome_unknown' && !c.retryApproved)
       .map((c) => ({ callId: c.callId, tool: c.tool, args: c.args, attempts: c.attempts })),

@@ -9,7 +9,14 @@ import { toErrorInfo } from './error-info';
 import type { InterruptSignal } from './interrupt';
 import type { LeaseKeeper } from './lease-keeper';
 import type { Draft, RunWriter } from './run-writer';
-import type { ArgsValidator, ToolCallRequest, ToolDefinition, ToolResult } from './tool-definition';
+import {
+  type ArgsValidator,
+  type ToolCallRequest,
+  type ToolDefinition,
+  type ToolResult,
+  ToolSuspension,
+} from './tool-definition';
+import type { WaitingReason } from '../events/event-types';
 
 export interface ToolBatchDeps {
   writer: RunWriter;
@@ -42,6 +49,7 @@ export class ToolBatch {
     await this.gate(callIds);
     await this.recoverInterrupted(callIds);
     await Promise.all(callIds.map((id) => this.executeIfRunnable(this.call(id))));
+    await this.parkIfSuspended(callIds);
     return Promise.all(callIds.map((id) => this.result(this.call(id))));
   }
 
@@ -183,8 +191,24 @@ export class ToolBatch {
     if (call.status === 'requested') return requiredRoles(def.requiresApproval, call.args) === null;
     if (call.status === 'approved') return true;
     if (call.status === 'started') return def.idempotent === true;
+    if (call.status === 'suspended') return true;
     return call.status === 'outcome_unknown' && call.retryApproved === true;
   }
+
+  /** A call waiting on another run parks this run too (after the batch's other calls ran). */
+  private async parkIfSuspended(callIds: string[]): Promise<void> {
+    const suspended = callIds.map((id) => this.call(id)).find((c) => c.status === 'suspended');
+    if (!suspended) return;
+    await this.d.writer.append([
+      {
+        type: 'run.waiting',
+        data: { reason: this.suspendedReason.get(suspended.callId) ?? 'approval', node: this.d.node },
+      },
+    ]);
+    await this.park();
+  }
+
+  private readonly suspendedReason = new Map<string, WaitingReason>();
 
   private async executeIfRunnable(call: ToolCallState): Promise<void> {
     if (!this.runnable(call)) return;
@@ -214,10 +238,17 @@ export class ToolBatch {
     let outcome: Draft;
     try {
       const result = await this.invoke(def, call, attempt, idempotencyKey);
-      outcome = {
-        type: 'tool.completed',
-        data: { callId: call.callId, result: result === undefined ? null : result },
-      };
+      if (result instanceof ToolSuspension) {
+        this.suspendedReason.set(call.callId, result.reason);
+        outcome = {
+          type: 'tool.suspended',
+          data: { callId: call.callId, waitingOn: result.waitingOn, reason: result.reason },
+        };
+      } else
+        outcome = {
+          type: 'tool.completed',
+          data: { callId: call.callId, result: result === undefined ? null : result },
+        };
     } catch (error) {
       outcome = { type: 'tool.failed', data: { callId: call.callId, error: toErrorInfo(error) } };
     }
@@ -229,7 +260,7 @@ export class ToolBatch {
     call: ToolCallState,
     attempt: number,
     idempotencyKey: string,
-  ): Promise<Json> {
+  ): Promise<Json | ToolSuspension> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(this.d.signal.reason);
     this.d.signal.addEventListener('abort', onAbort, { once: true });

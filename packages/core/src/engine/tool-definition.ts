@@ -1,4 +1,4 @@
-import type { ErrorInfo, ExpiryOutcome } from '../events/event-types';
+import type { ErrorInfo, ExpiryOutcome, WaitingReason } from '../events/event-types';
 import type { Json, JsonObject } from '../util/json';
 
 /**
@@ -33,7 +33,19 @@ export interface ToolDefinition {
   onApprovalTimeout?: ExpiryOutcome;
   /** A rejection ends the run (`fail`) or goes back to the node as a result (`return`, default). */
   onReject?: 'return' | 'fail';
-  invoke(args: Json, call: ToolInvocation): Promise<Json> | Json;
+  invoke(args: Json, call: ToolInvocation): Promise<Json | ToolSuspension> | Json | ToolSuspension;
+}
+
+/**
+ * Returned (not thrown) by a tool whose work waits on another run that waits on a person — a
+ * sub-agent parked at an approval. The call is recorded `suspended`, the run parks, and a
+ * later resume invokes the tool again with the same idempotency key once that run moved on.
+ */
+export class ToolSuspension {
+  constructor(
+    readonly waitingOn: string,
+    readonly reason: WaitingReason,
+  ) {}
 }
 
 export interface ToolCallRequest {

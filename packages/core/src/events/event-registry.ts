@@ -66,6 +66,7 @@ const CORE_TYPES: EventType[] = [
   'tool.failed',
   'tool.outcome_unknown',
   'tool.retry_approved',
+  'tool.suspended',
   'run.waiting',
   'run.completed',
   'run.failed',

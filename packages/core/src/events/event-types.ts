@@ -59,6 +59,8 @@ export interface EventPayloads {
   'tool.outcome_unknown': { callId: string; attempt: number };
   /** A person chose to run a tool again after its outcome was unknown. */
   'tool.retry_approved': { callId: string; by: string };
+  /** The call is waiting on another run (a sub-agent) that waits on a person. */
+  'tool.suspended': { callId: string; waitingOn: string; reason: WaitingReason };
   'run.waiting': { reason: WaitingReason; node?: string };
   'run.completed': { output: Json };
   'run.failed': { error: ErrorInfo };

@@ -225,6 +225,12 @@ const handlers: Handlers = {
     const c = call(s, d.callId);
     if (c) c.status = 'outcome_unknown';
   },
+  'tool.suspended': (s, d) => {
+    const c = call(s, d.callId);
+    if (!c) return;
+    c.status = 'suspended';
+    c.waitingOn = d.waitingOn;
+  },
   'tool.retry_approved': (s, d) => {
     const c = call(s, d.callId);
     if (c) c.retryApproved = true;

@@ -19,7 +19,8 @@ export type ToolCallStatus =
   | 'started'
   | 'completed'
   | 'failed'
-  | 'outcome_unknown';
+  | 'outcome_unknown'
+  | 'suspended';
 
 export interface ApprovalDecision {
   by: string;
@@ -53,6 +54,8 @@ export interface ToolCallState {
   idempotencyKey?: string;
   /** A person allowed one more attempt after an unknown outcome. */
   retryApproved?: boolean;
+  /** The run this call waits on while `suspended` (a sub-agent's run). */
+  waitingOn?: string;
   result?: Json;
   error?: ErrorInfo;
 }

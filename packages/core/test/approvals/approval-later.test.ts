@@ -97,4 +97,19 @@ describe('approvals across processes and hours', () => {
       expect(effects).toEqual([]);
     },
   );
+
+  it('records the expiry when a parked run is resumed past its deadline with no decision', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 26, 9));
+    const effects: string[] = [];
+    const graph = batchGraph(effects, [{ tool: 'deploy', args: { v: 1 } }], {
+      approvalTimeoutMs: 60_000,
+      onApprovalTimeout: 'expire',
+    });
+    const engine = new Engine({ store: await open(), graph, clock });
+    const parked = await engine.run('go');
+    clock.advance(61_000);
+    const done = await engine.resume(parked.runId);
+    expect(done.status).toBe('expired');
+    expect(effects).toEqual([]);
+  });
 });
