@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { InMemoryStore, type ToolManifest } from '@kestrion/core';
+import { InMemoryStore, toolCallFromText, type ToolManifest } from '@kestrion/core';
 import { ManifestCompiler } from '@kestrion/compiler';
-import { ScriptedProvider } from '@kestrion/testing';
-import { Agent } from '../src/index';
+import { fuzzedToolArguments, ScriptedProvider } from '@kestrion/testing';
+import { Agent, validateArgs } from '../src/index';
 import { OpsAgent } from './fixtures/runtime/ops-agent';
 
 let manifest: ToolManifest;
@@ -164,5 +164,32 @@ describe('Agent.replay and fork', () => {
       pending: [expect.objectContaining({ tool: 'applyManifest' })],
     });
     expect(fork.id).not.toBe(parked.id);
+  });
+});
+
+describe('Agent against fuzzed tool-call arguments', () => {
+  it('executes no call whose arguments are malformed or invalid, across 1,000 payloads, without crashing', async () => {
+    const ops = new OpsAgent();
+    const executed: string[] = [];
+    const original = ops.getEvents.bind(ops);
+    ops.getEvents = async (name: string) => {
+      executed.push(name);
+      return original(name);
+    };
+    const store = new InMemoryStore();
+    const payloads = fuzzedToolArguments(1000);
+    let shouldRun = 0;
+    for (const [i, p] of payloads.entries()) {
+      const toolCall = toolCallFromText(`c${i}`, 'getEvents', p.raw);
+      const valid =
+        !toolCall.malformed && validateArgs(manifest.tools['OpsAgent.getEvents']!, toolCall.arguments).ok;
+      if (valid) shouldRun += 1;
+      const provider = new ScriptedProvider([{ toolCalls: [toolCall] }, { text: 'ok' }]);
+      const done = await new Agent(ops, { provider, store, model: 'm', manifest }).run(`fuzz ${i}`);
+      expect(done.status).toBe('completed');
+    }
+    expect(executed.length).toBe(shouldRun);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(payloads.filter((p) => p.kind !== 'valid').length).toBeGreaterThan(600);
   });
 });
