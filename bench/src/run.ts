@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   store: async () => (await import('./store-bench.js')).runStoreBench,
   compile: async () => (await import('./compile-bench.js')).runCompileBench,
   engine: async () => (await import('./engine-bench.js')).runEngineBench,
+  agent: async () => (await import('./agent-bench.js')).runAgentBench,
 };
 
 async function main(): Promise<void> {
