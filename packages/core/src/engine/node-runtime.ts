@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, PayloadTooLargeError } from '../errors';
 import type { ModelRequest, ModelResponse, Provider } from '../providers/provider';
 import type { RunState } from '../state/run-state';
 import type { Json, JsonObject } from '../util/json';
@@ -98,9 +98,7 @@ export class NodeRuntime implements NodeContext {
         ...(this.d.onTextDelta ? { onTextDelta: this.d.onTextDelta } : {}),
       });
     } catch (error) {
-      await this.d.writer.append([
-        { type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } },
-      ]);
+      this.d.writer.defer([{ type: 'llm.failed', data: { stepKey, attempt, error: toErrorInfo(error) } }]);
       throw error;
     }
     const cost = provider.cost?.(response) ?? {
@@ -108,7 +106,9 @@ export class NodeRuntime implements NodeContext {
       inputTokens: response.usage.inputTokens,
       outputTokens: response.usage.outputTokens,
     };
-    await this.d.writer.append([
+    // Committed with the next effect or the node's transition: until something depends on
+    // it outside this process, a lost response only costs a second request.
+    this.d.writer.defer([
       { type: 'llm.completed', data: { stepKey, response: response as unknown as Json }, cost },
     ]);
     const { maxCostUsd } = this.d;
@@ -139,7 +139,8 @@ export class NodeRuntime implements NodeContext {
     } catch (error) {
       // This driver lost the right to act: stop the node where it stands, write nothing more.
       if (isInfrastructureError(error)) return this.d.interrupt.fire({ kind: 'abandoned', error });
-      if (!(error instanceof StepMismatchError)) throw error;
+      if (error instanceof PayloadTooLargeError) this.d.writer.dropOversized(error.limit);
+      else if (!(error instanceof StepMismatchError)) throw error;
       await this.d.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
       return this.d.interrupt.fire({ kind: 'ended' });
     }

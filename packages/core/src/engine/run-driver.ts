@@ -76,7 +76,7 @@ export class RunDriver {
           { type: 'run.failed', data: { error: { code: 'limit_exceeded', message: limit } } },
         ]));
       if (s.visits === 0) {
-        await this.writer.append([{ type: 'node.entered', data: { node: this.d.graph.start, visit: 1 } }]);
+        this.writer.defer([{ type: 'node.entered', data: { node: this.d.graph.start, visit: 1 } }]);
         continue;
       }
       const outcome = await this.executeNode();
@@ -102,6 +102,7 @@ export class RunDriver {
       return { kind: 'ended' };
     }
     const interrupt = new InterruptSignal();
+    const commitsAtStart = this.writer.commits;
     const tools = new ToolBatch({
       writer: this.writer,
       tools: this.d.tools,
@@ -128,18 +129,19 @@ export class RunDriver {
       result = await Promise.race([Promise.resolve().then(() => fn(ctx)), interrupt.promise]);
     } catch (error) {
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
+      if (error instanceof PayloadTooLargeError) this.writer.dropOversized(error.limit);
       await this.writer.append([
         { type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } },
       ]);
       return { kind: 'ended' };
     }
     if (interrupt.fired) return interrupt.fired;
-    await this.transition(name, result as NodeResult);
+    await this.transition(name, result as NodeResult, commitsAtStart);
     return { kind: 'done' };
   }
 
   /** The node's patch and the next step, in one append. */
-  private async transition(node: string, r: NodeResult): Promise<void> {
+  private async transition(node: string, r: NodeResult, commitsAtStart: number): Promise<void> {
     const drafts: Draft[] = r.patch ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
     if ('waitForInput' in r) drafts.push({ type: 'run.waiting', data: { reason: 'input', node } });
     else if (r.next === END)
@@ -150,10 +152,15 @@ export class RunDriver {
         data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) },
       });
     else drafts.push({ type: 'node.entered', data: { node: r.next, visit: this.state.visits + 1 } });
+    // A node that committed effects has its transition committed with the next node's first
+    // effect; a node without effects commits its own transition (each step stays durable).
+    if (drafts.at(-1)?.type === 'node.entered' && this.writer.commits > commitsAtStart)
+      return this.writer.defer(drafts);
     try {
       await this.writer.append(drafts);
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
+      this.writer.dropOversized(error.limit);
       await this.writer.append([{ type: 'run.failed', data: { error: { ...toErrorInfo(error), node } } }]);
     }
     if ('waitForInput' in r) await this.writer.snapshot();

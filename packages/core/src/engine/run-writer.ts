@@ -22,12 +22,25 @@ export type Draft = {
 const FOREIGN_SAFE = new Set(['run.cancel_requested']);
 
 /**
- * The single writer of one run inside one driver: appends are serialized (concurrent tool
- * calls of a batch share it), fenced by expected seq and lease, and folded into the driver's
- * state as soon as they are durable. Snapshots are taken every `snapshotEvery` events.
+ * The single writer of one run inside one driver. Commits happen at effect boundaries:
+ * `defer` records events that nothing outside this process needs yet (a node transition, a
+ * model response, a tool request) — they are folded into the state at once and committed with
+ * the next `append`, which is made right before every side effect (a tool starting, a model
+ * call) and whenever the run parks or ends. So every effect is preceded by a durable log of
+ * everything that led to it, with one fsync per effect instead of one per event. A crash
+ * loses only deferred events, whose work is pure and is redone on resume (a model response
+ * lost this way is requested again, as attempt 2).
+ *
+ * Appends are serialized (concurrent tool calls of a batch share the writer), fenced by
+ * expected seq and lease. Snapshots are taken every `snapshotEvery` events.
  */
 export class RunWriter {
   private chain: Promise<unknown> = Promise.resolve();
+  private pending: NewEvent[] = [];
+  private durableSeq: number;
+  private lastSnapshotSeq: number;
+  /** Commits made so far: lets a driver tell whether a node already committed something. */
+  commits = 0;
 
   constructor(
     readonly state: RunState,
@@ -37,42 +50,105 @@ export class RunWriter {
     private readonly ids: IdGenerator,
     private readonly snapshotEvery: number,
     private readonly observer?: RunObserver,
-  ) {}
+  ) {
+    this.durableSeq = state.seq;
+    this.lastSnapshotSeq = state.seq;
+  }
 
+  /** Records events to commit with the next append; the state sees them now. */
+  defer(drafts: Draft[]): void {
+    for (const e of this.toEvents(drafts)) {
+      this.pending.push(e);
+      // A copy: the state must not share objects with tool results or callers' arguments.
+      foldInto(this.state, {
+        ...e,
+        runId: this.state.runId,
+        seq: this.state.seq + 1,
+        v: 1,
+        data: structuredClone(e.data),
+      });
+    }
+  }
+
+  /** Commits the deferred events and these, in one append. */
   append(drafts: Draft[]): Promise<StoredEvent[]> {
-    const next = this.chain.then(() => this.write(drafts));
+    const events = this.toEvents(drafts);
+    const next = this.chain.then(() => this.write(events));
     this.chain = next.catch(() => undefined);
     return next;
   }
 
-  /** Snapshots the state once every pending append is durable (used when a run parks). */
-  async snapshot(): Promise<void> {
-    await this.chain;
-    await this.saveSnapshot();
+  /** Commits whatever is deferred. */
+  flush(): Promise<StoredEvent[]> {
+    return this.append([]);
   }
 
-  private async write(drafts: Draft[]): Promise<StoredEvent[]> {
-    if (drafts.length === 0) return [];
+  /**
+   * Forgets deferred events over the payload limit (they can never be stored) so the run's
+   * failure can be recorded after the rest. The in-memory state still shows them.
+   */
+  dropOversized(limit: number): void {
+    const size = (e: NewEvent) =>
+      Buffer.byteLength(JSON.stringify(e.data)) + (e.cost ? Buffer.byteLength(JSON.stringify(e.cost)) : 0);
+    this.pending = this.pending.filter((e) => size(e) <= limit);
+    this.state.seq = this.durableSeq + this.pending.length;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Snapshots the state once everything is durable (used when a run parks). */
+  async snapshot(): Promise<void> {
+    await this.flush();
+    await this.chain;
+    if (this.pending.length === 0) await this.saveSnapshot();
+  }
+
+  private toEvents(drafts: Draft[]): NewEvent[] {
     const at = isoAt(this.clock);
-    const events: NewEvent[] = drafts.map((d) => ({
+    return drafts.map((d) => ({
       id: this.ids.newId('evt'),
       type: d.type,
       at,
       data: d.data as unknown as Json,
       ...(d.cost ? { cost: d.cost } : {}),
     }));
+  }
+
+  private async write(events: NewEvent[]): Promise<StoredEvent[]> {
+    // Events deferred while this append is in flight (a concurrent call of the same batch)
+    // wait for the next one; their folds commute with these (they concern other calls).
+    const deferred = this.pending;
+    this.pending = [];
+    const all = [...deferred, ...events];
+    if (all.length === 0) return [];
+    try {
+      return await this.commit(all, deferred.length);
+    } catch (error) {
+      this.pending = [...deferred, ...this.pending];
+      throw error;
+    }
+  }
+
+  private async commit(all: NewEvent[], deferredCount: number): Promise<StoredEvent[]> {
     for (let rebase = 0; ; rebase++) {
       try {
-        const before = this.state.seq;
-        const { events: stored } = await this.store.append(
+        const before = this.durableSeq;
+        const { events: stored, headSeq } = await this.store.append(
           this.state.runId,
           before,
-          events,
+          all,
           this.lease ? { lease: this.lease } : {},
         );
-        for (const e of stored) foldInto(this.state, e);
+        this.durableSeq = headSeq;
+        this.commits += 1;
+        // Deferred events were folded already; the new ones are folded from what was stored.
+        for (const e of stored.slice(deferredCount)) foldInto(this.state, e);
+        this.state.seq = headSeq + this.pending.length;
         this.observer?.onEvents?.(stored);
-        if (Math.floor(this.state.seq / this.snapshotEvery) > Math.floor(before / this.snapshotEvery))
+        // Only a state with nothing deferred may be snapshotted: a snapshot never runs ahead of the log.
+        if (this.pending.length === 0 && headSeq - this.lastSnapshotSeq >= this.snapshotEvery)
           await this.saveSnapshot();
         return stored;
       } catch (error) {
@@ -84,14 +160,16 @@ export class RunWriter {
   /** Folds events another process appended meanwhile, if all are harmless; true when it did. */
   private async absorbForeign(): Promise<boolean> {
     const foreign: StoredEvent[] = [];
-    for await (const e of this.store.readEvents(this.state.runId, { fromSeq: this.state.seq + 1 }))
+    for await (const e of this.store.readEvents(this.state.runId, { fromSeq: this.durableSeq + 1 }))
       foreign.push(e);
     if (foreign.length === 0 || !foreign.every((e) => FOREIGN_SAFE.has(e.type))) return false;
     for (const e of foreign) foldInto(this.state, e);
+    this.durableSeq = foreign[foreign.length - 1]?.seq ?? this.durableSeq;
     return true;
   }
 
   private saveSnapshot(): Promise<void> {
+    this.lastSnapshotSeq = this.state.seq;
     return this.store.saveSnapshot({
       runId: this.state.runId,
       seq: this.state.seq,

@@ -89,7 +89,8 @@ export class ToolBatch {
       if (problem) drafts.push({ type: 'tool.failed', data: { callId, error: problem } });
       return callId;
     });
-    await this.d.writer.append(drafts);
+    // Committed with the first tool.started (or the park): nothing outside needs them sooner.
+    this.d.writer.defer(drafts);
     return callIds;
   }
 
@@ -158,7 +159,7 @@ export class ToolBatch {
       callIds.some((id) => this.call(id).status === 'awaiting_approval') ||
       drafts.some((d) => d.type === 'approval.requested');
     if (willAwait) drafts.push({ type: 'run.waiting', data: { reason: 'approval', node: this.d.node } });
-    await this.d.writer.append(drafts);
+    if (drafts.length > 0) await this.d.writer.append(drafts);
     if (willAwait) await this.park();
   }
 
@@ -216,7 +217,7 @@ export class ToolBatch {
     if (call.status === 'approved') {
       const problem = approvalBindingProblem(call);
       if (problem) {
-        await this.d.writer.append([
+        this.d.writer.defer([
           {
             type: 'tool.failed',
             data: {
@@ -252,7 +253,11 @@ export class ToolBatch {
     } catch (error) {
       outcome = { type: 'tool.failed', data: { callId: call.callId, error: toErrorInfo(error) } };
     }
-    await this.d.writer.append([outcome]);
+    // A non-idempotent outcome is committed at once: the window in which a crash leaves an
+    // effect unrecorded (outcome_unknown) stays as short as it can be. An idempotent tool's
+    // outcome may wait for the next commit: re-running it with its key is safe.
+    if (def.idempotent && outcome.type !== 'tool.suspended') this.d.writer.defer([outcome]);
+    else await this.d.writer.append([outcome]);
   }
 
   private async invoke(
