@@ -23,6 +23,8 @@ for (const dir of BUNDLED) {
     target: 'node20',
     sourcemap: 'linked',
     external,
+    // Prefer ESM entry points: esbuild can tree-shake them (kysely's unused dialects drop out).
+    mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
 }

@@ -39,7 +39,7 @@ export interface EngineOptions {
   /** This process's identity in leases (default: host:pid:random). */
   owner?: string;
   leaseTtlMs?: number;
-  /** Snapshot every this many events (and at every park). Default 100. */
+  /** Snapshot every this many events (and at every park). Default 250. */
   snapshotEvery?: number;
   limits?: RunLimits;
 }
@@ -78,7 +78,7 @@ export class Engine {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomIds.newId().slice(0, 8)}`;
     this.agent = options.agent ?? options.graph.name;
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
-    this.snapshotEvery = options.snapshotEvery ?? 100;
+    this.snapshotEvery = options.snapshotEvery ?? 250;
     this.deps = {
       graph: options.graph,
       tools: this.tools,
