@@ -80,7 +80,12 @@ const migrations: Record<string, Migration> = {
     // runs; that needs no index on updated_at.
     async up(db: Kysely<unknown>) {
       await db.schema.dropIndex('kestrion_runs_status_idx').ifExists().execute();
-      await db.schema.createIndex('kestrion_runs_status_only_idx').ifNotExists().on('kestrion_runs').column('status').execute();
+      await db.schema
+        .createIndex('kestrion_runs_status_only_idx')
+        .ifNotExists()
+        .on('kestrion_runs')
+        .column('status')
+        .execute();
     },
   },
 };
@@ -111,7 +116,9 @@ const LATEST = Object.keys(migrations).sort().at(-1) as string;
  */
 async function isUpToDate(db: Kysely<unknown>): Promise<boolean> {
   try {
-    const { rows } = await sql<{ name: string }>`select max(name) as name from kestrion_migration`.execute(db);
+    const { rows } = await sql<{ name: string }>`select max(name) as name from kestrion_migration`.execute(
+      db,
+    );
     return rows[0]?.name === LATEST;
   } catch {
     return false; // no migration table yet: a fresh database
