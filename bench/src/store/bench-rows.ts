@@ -52,13 +52,16 @@ export function benchRow(runId: string, seq: number): BenchRow {
   };
 }
 
-/** Columns and constraints of `kestrion_events` (migration 0001), for a raw table of the same shape. */
-export function eventsTableDdl(table: string): string {
+/**
+ * Columns and constraints of `kestrion_events`, for a raw table of the same shape (on SQLite,
+ * WITHOUT ROWID like migration 0003 makes it: the floor gets the same clustered layout).
+ */
+export function eventsTableDdl(table: string, withoutRowid = false): string {
   return `create table ${table} (
     run_id text not null, seq integer not null, event_id text not null, type text not null,
     v integer not null, at text not null, data text not null, cost text,
     constraint ${table}_pk primary key (run_id, seq),
-    constraint ${table}_event_id_uq unique (run_id, event_id))`;
+    constraint ${table}_event_id_uq unique (run_id, event_id))${withoutRowid ? ' without rowid' : ''}`;
 }
 
 /** One event of every run, then the next one of every run...: the rows a group commit writes. */

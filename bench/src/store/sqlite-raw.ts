@@ -17,7 +17,7 @@ export class RawSqliteTable {
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous}`);
-    this.db.exec(eventsTableDdl('raw_events'));
+    this.db.exec(eventsTableDdl('raw_events', true));
     this.insert = this.db.prepare(`insert into raw_events (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.begin = this.db.prepare('begin');
     this.commit = this.db.prepare('commit');

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, SqliteAdapter, sql } from 'kysely';
 import { StoreError } from '@kestrion/core';
 
 /**
@@ -86,6 +86,22 @@ const migrations: Record<string, Migration> = {
         .on('kestrion_runs')
         .column('status')
         .execute();
+    },
+  },
+  '0003_sqlite_events_clustered': {
+    // SQLite only: a WITHOUT ROWID table is stored in (run_id, seq) order, so a run's events
+    // are one range of the primary key and every append writes one b-tree fewer (no separate
+    // rowid table beside the key). PostgreSQL keeps its heap plus primary key index.
+    async up(db: Kysely<unknown>) {
+      if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return;
+      await sql`create table kestrion_events_clustered (
+        run_id text not null, seq integer not null, event_id text not null, type text not null,
+        v integer not null, at text not null, data text not null, cost text,
+        primary key (run_id, seq), unique (run_id, event_id)) without rowid`.execute(db);
+      await sql`insert into kestrion_events_clustered (run_id, seq, event_id, type, v, at, data, cost)
+        select run_id, seq, event_id, type, v, at, data, cost from kestrion_events`.execute(db);
+      await sql`drop table kestrion_events`.execute(db);
+      await sql`alter table kestrion_events_clustered rename to kestrion_events`.execute(db);
     },
   },
 };
