@@ -52,8 +52,13 @@ export interface ComparableRun {
  * status, output and graph data; the same normalized event sequence; seqs 1..n with no gap;
  * every idempotency key applied at most once; every non-idempotent tool applied exactly once
  * per completed run; no model call without its own `llm.requested` in the log.
+ * `nonIdempotentTools` defaults to the crash scenario's (`notify`, `apply`).
  */
-export function crashProblems(baseline: ComparableRun, run: ComparableRun): string[] {
+export function crashProblems(
+  baseline: ComparableRun,
+  run: ComparableRun,
+  nonIdempotentTools: readonly string[] = NON_IDEMPOTENT_TOOLS,
+): string[] {
   const problems: string[] = [];
   const { state } = run;
   if (state.status !== baseline.state.status)
@@ -72,18 +77,22 @@ export function crashProblems(baseline: ComparableRun, run: ComparableRun): stri
   run.log.forEach((e, i) => {
     if (e.seq !== i + 1) problems.push(`seq gap: event #${i + 1} has seq ${e.seq}`);
   });
-  problems.push(...effectProblems(run, state.status === 'completed'));
+  problems.push(...effectProblems(run, state.status === 'completed', nonIdempotentTools));
   return problems;
 }
 
 /** At most one applied effect per idempotency key; non-idempotent tools exactly once when complete. */
-export function effectProblems(run: ComparableRun, complete: boolean): string[] {
+export function effectProblems(
+  run: ComparableRun,
+  complete: boolean,
+  nonIdempotentTools: readonly string[] = NON_IDEMPOTENT_TOOLS,
+): string[] {
   const problems: string[] = [];
   const perKey = new Map<string, number>();
   for (const e of run.effects)
     if (e.kind === 'tool' && e.applied) perKey.set(e.key, (perKey.get(e.key) ?? 0) + 1);
   for (const [key, n] of perKey) if (n > 1) problems.push(`effect ${key} applied ${n} times`);
-  for (const tool of NON_IDEMPOTENT_TOOLS) {
+  for (const tool of nonIdempotentTools) {
     const n = run.effects.filter((e) => e.kind === 'tool' && e.name === tool && e.applied).length;
     if (n > 1 || (complete && n !== 1)) problems.push(`non-idempotent ${tool} applied ${n} times`);
   }

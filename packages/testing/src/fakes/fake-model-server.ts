@@ -8,13 +8,15 @@ export type RenderedBody = { json: unknown } | { contentType: string; chunks: st
 
 /**
  * A loopback HTTP server (127.0.0.1, a free port) that speaks one model vendor's wire format
- * from a script of {@link FakeTurn}s, recording every request. Subclasses render replies and
- * errors; this class does the scripting, stalls and cuts. A request with no turn left gets a
- * 400 (never retried), so a test that calls more than it scripted fails loudly.
+ * from a script of {@link FakeTurn}s (or a responder: `respondWith`), recording every request.
+ * Subclasses render replies and errors; this class does the scripting, stalls and cuts. A
+ * request with no turn left gets a 400 (never retried), so a test that calls more than it
+ * scripted fails loudly.
  */
 export abstract class FakeModelServer {
   readonly requests: RecordedRequest[] = [];
   private turns: FakeTurn[] = [];
+  private responder: ((request: RecordedRequest) => FakeTurn) | undefined;
   private server: Server | undefined;
   private port = 0;
 
@@ -56,9 +58,20 @@ export abstract class FakeModelServer {
     return this;
   }
 
-  /** Forgets the script and the recorded requests. */
+  /**
+   * Answers every request with `responder(request)` instead of the script: a server whose
+   * answer depends only on what it is asked, so a client that asks again (after a crash, from
+   * another process) gets the same answer. `undefined` goes back to the script.
+   */
+  respondWith(responder: ((request: RecordedRequest) => FakeTurn) | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
+  /** Forgets the script, the responder and the recorded requests. */
   reset(): void {
     this.turns = [];
+    this.responder = undefined;
     this.requests.length = 0;
   }
 
@@ -89,7 +102,7 @@ export abstract class FakeModelServer {
     this.requests.push(request);
     if (req.method !== 'POST' || path.split('?')[0] !== this.chatPath)
       return this.sendError(res, 404, `fake server: no route ${req.method} ${path}`);
-    const turn = this.turns.shift();
+    const turn = this.responder ? this.responder(request) : this.turns.shift();
     if (turn === undefined) return this.sendError(res, 400, 'fake server: no scripted turn left');
     switch (turn.kind) {
       case 'status': {
