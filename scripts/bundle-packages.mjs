@@ -23,8 +23,9 @@ for (const dir of BUNDLED) {
     target: 'node20',
     sourcemap: 'linked',
     external,
-    // Prefer ESM entry points: esbuild can tree-shake them (kysely's unused dialects drop out).
-    mainFields: ['module', 'main'],
+    // kysely's ESM build can be tree-shaken (its MySQL/MSSQL dialects drop out); its CJS
+    // build cannot. The output is still CommonJS.
+    alias: { kysely: join(process.cwd(), 'node_modules', 'kysely', 'dist', 'esm', 'index.js') },
     logLevel: 'warning',
   });
 }
