@@ -132,3 +132,5 @@ export { DEFAULT_PRICING, priceOf, costOf } from './providers/pricing';
 export type { ModelPrice, PricingTable } from './providers/pricing';
 export type { ReplayReport, ReplayDivergence } from './engine/replay';
 export type { RunObserver } from './engine/run-writer';
+export { translateSdkError } from './providers/sdk-error-translation';
+export type { SdkErrorClasses } from './providers/sdk-error-translation';
