@@ -58,3 +58,5 @@ export { describeProviderContract } from './providers/provider-contract';
 export type { ProviderContractSubject, ContractProviderOptions } from './providers/provider-contract';
 export { fuzzedToolArguments } from './providers/fuzzed-tool-arguments';
 export type { FuzzedArguments } from './providers/fuzzed-tool-arguments';
+export { describeLiveSmoke } from './providers/live-smoke';
+export type { LiveSmokeOptions } from './providers/live-smoke';
