@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InMemoryStore, toolCallFromText, type ToolManifest } from '@kestrion/core';
+import { FakeClock, InMemoryStore, toolCallFromText, type ToolManifest } from '@kestrion/core';
 import { ManifestCompiler } from '@kestrion/compiler';
 import { fuzzedToolArguments, ScriptedProvider } from '@kestrion/testing';
 import { Agent, validateArgs } from '../src/index';
@@ -31,7 +31,8 @@ describe('Agent', () => {
       { toolCalls: [call('t3', 'applyManifest', { yaml: 'replicas: 3' })] },
       { text: 'Scaled checkout-api to 3.' },
     ]);
-    const opts = { provider, store, model: 'm', manifest };
+    const clock = new FakeClock(Date.UTC(2026, 10, 26, 9));
+    const opts = { provider, store, model: 'm', manifest, clock };
     const parked = await new Agent(ops, opts).run("Scale up checkout-api if it's under 3 replicas");
     expect(parked).toMatchObject({
       status: 'waiting_on_human',
@@ -39,6 +40,7 @@ describe('Agent', () => {
     });
     const [a, b] = ops.log;
     expect(a!.start < b!.end && b!.start < a!.end).toBe(true); // both calls of the turn ran concurrently
+    clock.advance(5 * 3600_000); // approved five hours later, from another Agent instance
     await new Agent(ops, opts).approve(parked.id, { by: 'alice' });
     const done = await new Agent(ops, opts).resume(parked.id);
     expect(done).toMatchObject({

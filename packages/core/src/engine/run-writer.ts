@@ -60,12 +60,13 @@ export class RunWriter {
     for (const e of this.toEvents(drafts)) {
       this.pending.push(e);
       // A copy: the state must not share objects with tool results or callers' arguments.
+      // (A JSON round trip: payloads are JSON, and it is ~10× cheaper than structuredClone.)
       foldInto(this.state, {
         ...e,
         runId: this.state.runId,
         seq: this.state.seq + 1,
         v: 1,
-        data: structuredClone(e.data),
+        data: JSON.parse(JSON.stringify(e.data)) as Json,
       });
     }
   }
