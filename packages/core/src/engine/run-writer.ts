@@ -1,4 +1,5 @@
 import { ConcurrencyError } from '../errors';
+import { attachSerializedPayload } from '../store/event-codec';
 import type { EventCost, NewEvent, StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
 import { type Clock, isoAt } from '../ports/clock';
@@ -58,6 +59,8 @@ export class RunWriter {
   /** Records events to commit with the next append; the state sees them now. */
   defer(drafts: Draft[]): void {
     for (const e of this.toEvents(drafts)) {
+      const json = JSON.stringify(e.data);
+      attachSerializedPayload(e, json);
       this.pending.push(e);
       // A copy: the state must not share objects with tool results or callers' arguments.
       // (A JSON round trip: payloads are JSON, and it is ~10× cheaper than structuredClone.)
@@ -66,7 +69,7 @@ export class RunWriter {
         runId: this.state.runId,
         seq: this.state.seq + 1,
         v: 1,
-        data: JSON.parse(JSON.stringify(e.data)) as Json,
+        data: JSON.parse(json) as Json,
       });
     }
   }

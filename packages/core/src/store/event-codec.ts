@@ -42,7 +42,9 @@ export function encodeEvents(
   assertValidRunId(runId);
   return events.map((input, i) => {
     const e = opts.redact ? opts.redact(input, runId) : input;
-    const data = JSON.stringify(e.data);
+    // A writer that serialized the payload already (the engine does, to copy it) hands the text
+    // along. With a redactor the payload is always serialized again: redaction may change it.
+    const data = (opts.redact ? undefined : serializedPayload(input)) ?? JSON.stringify(e.data);
     const cost = e.cost === undefined ? null : JSON.stringify(e.cost);
     const bytes = Buffer.byteLength(data) + (cost ? Buffer.byteLength(cost) : 0);
     if (bytes > opts.maxEventBytes) throw new PayloadTooLargeError(runId, e.type, bytes, opts.maxEventBytes);
@@ -119,4 +121,15 @@ export function patternRedactor(patterns: RegExp[], replacement = '[REDACTED]'):
     return v;
   };
   return (e) => ({ ...e, data: scrub(e.data) });
+}
+
+const SERIALIZED = Symbol('kestrion.serializedPayload');
+
+/** Attaches the JSON text of `event.data` (not enumerable: never stored, never copied). */
+export function attachSerializedPayload(event: NewEvent, json: string): void {
+  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false });
+}
+
+function serializedPayload(event: NewEvent): string | undefined {
+  return (event as NewEvent & { [SERIALIZED]?: string })[SERIALIZED];
 }
