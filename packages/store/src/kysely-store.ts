@@ -26,7 +26,9 @@ import { assertLeaseCurrent } from './append-checks';
 import { toRawEventRow, toRunRecord } from './row-mapping';
 import type { StoreDialect } from './store-dialect';
 
-const DEFAULT_PAGE = 1000;
+// Rows per round trip when streaming a run: large enough that a 10,000-event run is a few
+// queries, small enough that memory stays bounded for any run length.
+const DEFAULT_PAGE = 2500;
 
 /**
  * The Store on kysely, one implementation for both dialects. What differs (append commit

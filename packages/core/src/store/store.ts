@@ -80,7 +80,7 @@ export interface RunPage {
 export interface ReadOptions {
   /** First seq to read (default 1). */
   fromSeq?: number;
-  /** Rows fetched per round trip while streaming (default 1,000). */
+  /** Rows fetched per round trip while streaming (default 2,500). */
   pageSize?: number;
 }
 
