@@ -266,21 +266,15 @@ export class ToolBatch {
     attempt: number,
     idempotencyKey: string,
   ): Promise<Json | ToolSuspension> {
+    const invocation = { runId: this.state.runId, callId: call.callId, idempotencyKey, attempt };
+    // Without a timeout the run's own signal is the call's: no controller per call.
+    if (def.timeoutMs === undefined) return def.invoke(call.args, { ...invocation, signal: this.d.signal });
     const controller = new AbortController();
     const onAbort = () => controller.abort(this.d.signal.reason);
     this.d.signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const run = Promise.resolve(
-        def.invoke(call.args, {
-          runId: this.state.runId,
-          callId: call.callId,
-          idempotencyKey,
-          attempt,
-          signal: controller.signal,
-        }),
-      );
-      if (def.timeoutMs === undefined) return await run;
+      const run = Promise.resolve(def.invoke(call.args, { ...invocation, signal: controller.signal }));
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const error = new ToolTimeoutError(def.name, def.timeoutMs as number);

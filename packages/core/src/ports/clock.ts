@@ -25,6 +25,15 @@ export class FakeClock implements Clock {
   }
 }
 
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** The clock's time as ISO-8601 (formatted once per millisecond: many events share one). */
 export function isoAt(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
+  const ms = clock.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
