@@ -1,21 +1,14 @@
-import { join } from 'node:path';
 import { InMemoryStore, type ToolManifest } from '@kestrion/core';
-import { ManifestCompiler } from '@kestrion/compiler';
 import { ScriptedProvider } from '@kestrion/testing';
 import { Agent } from '../src/index';
 import { DeployAgent, SupportAgent } from './fixtures/runtime/deploy-agent';
 import { OpsAgent } from './fixtures/runtime/ops-agent';
+import { call, compileRuntimeManifest } from './runtime-fixture';
 
 let manifest: ToolManifest;
 beforeAll(() => {
-  const result = ManifestCompiler.fromTsConfig(
-    join(__dirname, 'fixtures', 'runtime', 'tsconfig.json'),
-  ).compile();
-  expect(result.diagnostics).toEqual([]);
-  manifest = result.manifest;
+  manifest = compileRuntimeManifest();
 });
-
-const call = (id: string, name: string, args: unknown) => ({ id, name, arguments: args as never });
 
 describe('sub-agents', () => {
   it('parks the parent while the child waits on an approval, and finishes both after it', async () => {

@@ -1,25 +1,12 @@
-import { join } from 'node:path';
 import { FakeClock, InMemoryStore, toolCallFromText, type ToolManifest } from '@kestrion/core';
-import { ManifestCompiler } from '@kestrion/compiler';
 import { fuzzedToolArguments, ScriptedProvider } from '@kestrion/testing';
 import { Agent, validateArgs } from '../src/index';
 import { OpsAgent } from './fixtures/runtime/ops-agent';
+import { call, compileRuntimeManifest } from './runtime-fixture';
 
 let manifest: ToolManifest;
-
 beforeAll(() => {
-  const result = ManifestCompiler.fromTsConfig(
-    join(__dirname, 'fixtures', 'runtime', 'tsconfig.json'),
-  ).compile();
-  expect(result.diagnostics).toEqual([]);
-  manifest = result.manifest;
-});
-
-const call = (id: string, name: string, args: unknown, malformed = false) => ({
-  id,
-  name,
-  arguments: args as never,
-  ...(malformed ? { malformed } : {}),
+  manifest = compileRuntimeManifest();
 });
 
 describe('Agent', () => {

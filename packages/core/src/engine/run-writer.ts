@@ -98,14 +98,9 @@ export class RunWriter {
     this.state.seq = this.durableSeq + this.pending.length;
   }
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-
   /** Snapshots the state once everything is durable (used when a run parks). */
   async snapshot(): Promise<void> {
     await this.flush();
-    await this.chain;
     if (this.pending.length === 0) await this.saveSnapshot();
   }
 
