@@ -12,8 +12,6 @@ import {
   type ListRunsQuery,
   type NewEvent,
   type ReadOptions,
-  RunBusyError,
-  RunNotFoundError,
   type RunPage,
   type RunRecord,
   type Snapshot,
@@ -22,7 +20,6 @@ import {
   assertValidRunId,
   SNAPSHOTS_KEPT,
 } from '@kestrion/core';
-import { assertLeaseCurrent } from './append-checks';
 import { toRawEventRow, toRunRecord } from './row-mapping';
 import type { StoreDialect } from './store-dialect';
 
@@ -154,55 +151,17 @@ export class KyselyStore implements Store {
     return rows.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
   }
 
-  async acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
+  acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
     assertValidRunId(runId);
-    const expiresAtMs = req.now + req.ttlMs;
-    const row = await this.db
-      .updateTable('kestrion_runs')
-      .set((eb) => ({
-        lease_owner: req.owner,
-        lease_epoch: eb('lease_epoch', '+', 1),
-        lease_expires_at_ms: expiresAtMs,
-      }))
-      .where('run_id', '=', runId)
-      .where((eb) =>
-        eb.or([
-          eb('lease_owner', 'is', null),
-          eb('lease_owner', '=', req.owner),
-          eb('lease_expires_at_ms', '<=', req.now),
-        ]),
-      )
-      .returning(['lease_epoch'])
-      .executeTakeFirst()
-      .catch((e: unknown) => Promise.reject(this.dialect.translateError(e, runId)));
-    if (row) return { runId, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
-    const current = await this.getRun(runId);
-    if (!current) throw new RunNotFoundError(runId);
-    throw new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
+    return this.dialect.leases.acquire(runId, req);
   }
 
-  async renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
-    const expiresAtMs = req.now + req.ttlMs;
-    const result = await this.db
-      .updateTable('kestrion_runs')
-      .set({ lease_expires_at_ms: expiresAtMs })
-      .where('run_id', '=', lease.runId)
-      .where('lease_owner', '=', lease.owner)
-      .where('lease_epoch', '=', lease.epoch)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return { ...lease, expiresAtMs };
-    assertLeaseCurrent(await this.getRun(lease.runId), lease);
-    return { ...lease, expiresAtMs };
+  renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    return this.dialect.leases.renew(lease, req);
   }
 
-  async releaseLease(lease: Lease): Promise<void> {
-    await this.db
-      .updateTable('kestrion_runs')
-      .set({ lease_owner: null, lease_expires_at_ms: null })
-      .where('run_id', '=', lease.runId)
-      .where('lease_owner', '=', lease.owner)
-      .where('lease_epoch', '=', lease.epoch)
-      .execute();
+  releaseLease(lease: Lease): Promise<void> {
+    return this.dialect.leases.release(lease);
   }
 
   claimNext(req: ClaimRequest): Promise<Lease | undefined> {

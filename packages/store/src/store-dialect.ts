@@ -1,5 +1,6 @@
 import type { AppendResult, ClaimRequest, Lease, RawEventRow } from '@kestrion/core';
 import type { Kysely } from 'kysely';
+import type { LeaseOperations } from './lease-operations';
 import type { KestrionDatabase } from './schema';
 
 /** One append, already redacted, size-checked and serialized. */
@@ -12,13 +13,14 @@ export interface AppendRequest {
 
 /**
  * What differs between SQLite and PostgreSQL, and nothing else: how appends are committed
- * (group commit vs one statement per append), how the next run is claimed, and how driver
+ * and leases are committed (group commit vs one statement each), how the next run is claimed, and how driver
  * errors are translated at the boundary.
  */
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
   readonly db: Kysely<KestrionDatabase>;
   append(request: AppendRequest): Promise<AppendResult>;
+  readonly leases: LeaseOperations;
   claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
   /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown;

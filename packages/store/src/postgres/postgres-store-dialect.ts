@@ -9,6 +9,7 @@ import {
 } from '@kestrion/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
+import { KyselyLeaseOperations } from '../lease-operations';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
@@ -22,6 +23,7 @@ export class PostgresStoreDialect implements StoreDialect {
   readonly db: Kysely<KestrionDatabase>;
   private readonly pool: Pool;
   private readonly appender: PostgresAppender;
+  readonly leases: KyselyLeaseOperations;
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
     this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
@@ -30,6 +32,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.pool.on('error', () => undefined);
     this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.appender = new PostgresAppender(this.db, this.pool, registry);
+    this.leases = new KyselyLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

@@ -13,25 +13,48 @@ import type { AppendRequest } from '../store-dialect';
 import { SqliteAppendStatements } from './sqlite-append-statements';
 import { SqliteRunCache } from './sqlite-run-cache';
 
+/**
+ * One write inside a shared transaction. It reads and writes through `tx`, which sees the
+ * runs rows as this transaction left them; a job that writes more than one statement must say
+ * so (`multiStatement`) so a shared batch runs it under a savepoint.
+ */
+export interface WriteJob<T> {
+  runId: string;
+  /** For translating driver errors (a unique violation names the seq it lost). */
+  expectedSeq?: number;
+  multiStatement: boolean;
+  run(tx: WriteContext): T;
+}
+
+/** What a job gets: the prepared statements and the transaction's view of the runs rows. */
+export interface WriteContext {
+  statements: SqliteAppendStatements;
+  /** The run's row as of this transaction (cached, or read). */
+  currentRun(runId: string): RunRecord | undefined;
+  /** Records the run's row as this job left it, so later jobs and later batches need not read it. */
+  wrote(record: RunRecord): void;
+}
+
 interface Pending {
-  request: AppendRequest;
-  resolve(result: AppendResult): void;
+  job: WriteJob<unknown>;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
-/** An append failed after writing part of itself with no savepoint to undo it: the batch must go. */
-class PartialWrite {
+/** A job failed after writing part of itself with no savepoint to undo it: the batch must go. */
+export class PartialWrite {
   constructor(readonly cause: unknown) {}
 }
 
 /**
- * Group commit: appends that arrive while a transaction is committing wait and then go out
- * together in the next one (one fsync for many runs). A lone append is written at once.
- * One failing append never takes others down: a multi-event append in a shared batch runs
- * under a savepoint; a single-event one writes with one INSERT, which SQLite undoes by itself
- * when it fails, so it needs none; a lone append that fails rolls its transaction back.
+ * Group commit for every write this process makes on the hot path (appends and leases):
+ * writes that arrive while a transaction is committing wait and then go out together in the
+ * next one (one fsync for many runs). A lone write is committed at once. One failing job never
+ * takes others down: a multi-statement job in a shared batch runs under a savepoint; a
+ * single-statement one needs none (SQLite undoes a failed statement by itself); a lone job
+ * that fails rolls its transaction back.
  *
  * The transaction runs synchronously on prepared statements while holding kysely's
  * connection, so no other query of this store can interleave with it.
@@ -46,13 +69,22 @@ export class SqliteAppender {
     private readonly db: Kysely<KestrionDatabase>,
     private readonly database: Database.Database,
     private readonly registry: EventRegistry,
-    private readonly translate: (err: unknown, runId: string, expectedSeq: number) => unknown,
+    private readonly translate: (err: unknown, runId: string, expectedSeq?: number) => unknown,
     private readonly maxBatch: number,
   ) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+    return this.write({
+      runId: request.runId,
+      expectedSeq: request.expectedSeq,
+      multiStatement: request.rows.length > 1,
+      run: (tx) => this.appendOne(tx, request),
+    });
+  }
+
+  write<T>(job: WriteJob<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (r: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -60,13 +92,13 @@ export class SqliteAppender {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      // The batch is taken once the connection is ours: appends queued meanwhile join it.
+      // The batch is taken once the connection is ours: writes queued meanwhile join it.
       while (this.queue.length > 0)
         await this.db.connection().execute(async () => this.commitBatch(this.queue.splice(0, this.maxBatch)));
     } catch (error) {
-      // Only acquiring the connection can throw here; every queued append learns of it.
+      // Only acquiring the connection can throw here; every queued write learns of it.
       for (const item of this.queue.splice(0))
-        item.reject(this.translate(error, item.request.runId, item.request.expectedSeq));
+        item.reject(this.translate(error, item.job.runId, item.job.expectedSeq));
     } finally {
       this.flushing = false;
     }
@@ -79,7 +111,12 @@ export class SqliteAppender {
       s.beginImmediate();
       try {
         this.cache.begin(s.mark());
-        for (const item of batch) outcomes.push(this.attempt(s, item, batch.length > 1));
+        const tx: WriteContext = {
+          statements: s,
+          currentRun: (runId) => this.cache.get(runId) ?? s.readRun(runId),
+          wrote: (record) => this.cache.stage(record),
+        };
+        for (const item of batch) outcomes.push(this.attempt(tx, item, batch.length > 1));
         s.commit();
         this.cache.commit(s.mark());
       } catch (error) {
@@ -88,9 +125,8 @@ export class SqliteAppender {
         throw error instanceof PartialWrite ? error.cause : error;
       }
     } catch (error) {
-      // The transaction failed (or a lone append did, taking it down): nothing was written.
-      for (const item of batch)
-        item.reject(this.translate(error, item.request.runId, item.request.expectedSeq));
+      // The transaction failed (or a lone job did, taking it down): nothing was written.
+      for (const item of batch) item.reject(this.translate(error, item.job.runId, item.job.expectedSeq));
       return;
     }
     batch.forEach((item, i) => {
@@ -100,36 +136,34 @@ export class SqliteAppender {
     });
   }
 
-  /** One append inside the batch's transaction; throws only when the whole batch must fail. */
-  private attempt(s: SqliteAppendStatements, item: Pending, shared: boolean): Outcome {
+  /** One job inside the batch's transaction; throws only when the whole batch must fail. */
+  private attempt(tx: WriteContext, item: Pending, shared: boolean): Outcome {
+    const { job } = item;
     try {
-      const written =
-        shared && item.request.rows.length > 1
-          ? s.underSavepoint(() => this.appendOne(s, item.request))
-          : this.appendOne(s, item.request);
-      if (written.next) this.cache.stage(written.next);
-      return { ok: true, result: written.result };
+      const result =
+        shared && job.multiStatement ? tx.statements.underSavepoint(() => job.run(tx)) : job.run(tx);
+      return { ok: true, result };
     } catch (error) {
       if (error instanceof PartialWrite || !shared) throw error;
-      return { ok: false, error: this.translate(error, item.request.runId, item.request.expectedSeq) };
+      // A savepoint undid this job's writes; rows it staged before failing are not trusted.
+      if (job.multiStatement) this.cache.unstage(job.runId);
+      return { ok: false, error: this.translate(error, job.runId, job.expectedSeq) };
     }
   }
 
-  private appendOne(
-    s: SqliteAppendStatements,
-    req: AppendRequest,
-  ): { result: AppendResult; next?: RunRecord } {
+  private appendOne(tx: WriteContext, req: AppendRequest): AppendResult {
     const { runId, expectedSeq, rows } = req;
-    const prev = this.cache.get(runId) ?? s.readRun(runId);
+    const s = tx.statements;
+    const prev = tx.currentRun(runId);
     if (req.lease) assertLeaseCurrent(prev, req.lease);
     const head = prev?.headSeq ?? 0;
     if (head !== expectedSeq) {
       const span = resendSpan(rows, prev?.headSeq);
       if (!span || !isSameEvents(rows, s.storedIds(runId, span[0], span[1])))
         throw new ConcurrencyError(runId, expectedSeq, prev?.headSeq);
-      return { result: { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true } };
+      return { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true };
     }
-    if (rows.length === 0) return { result: { headSeq: head, events: [], duplicate: false } };
+    if (rows.length === 0) return { headSeq: head, events: [], duplicate: false };
     const events = decodeRows(runId, rows, this.registry);
     const next = projectRunRecord(prev, events);
     s.insertEvents(rows);
@@ -138,6 +172,7 @@ export class SqliteAppender {
     } catch (error) {
       throw new PartialWrite(error);
     }
-    return { result: { headSeq: next.headSeq, events, duplicate: false }, next };
+    tx.wrote(next);
+    return { headSeq: next.headSeq, events, duplicate: false };
   }
 }

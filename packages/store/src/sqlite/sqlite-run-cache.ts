@@ -5,10 +5,10 @@ const LIMIT = 10_000;
 /**
  * The `runs` rows this connection wrote last, so an append need not read its run's row back.
  * It is trusted only while nothing else wrote to the database: another connection's commit
- * moves `PRAGMA data_version`, and this connection's own other writes (leases, claims, purges,
- * snapshots) move `total_changes()`. The appender reads both right after `BEGIN IMMEDIATE`
- * (with the write lock held) and passes them as the transaction's `mark`; a mark other than
- * the one left by the last commit empties the cache.
+ * moves `PRAGMA data_version`, and this connection's own writes outside the write queue
+ * (claims, purges, snapshots) move `total_changes()`. The write queue reads both right after
+ * `BEGIN IMMEDIATE` (with the write lock held) and passes them as the transaction's `mark`;
+ * a mark other than the one left by the last commit empties the cache.
  */
 export class SqliteRunCache {
   private readonly rows = new Map<string, RunRecord>();
@@ -29,6 +29,12 @@ export class SqliteRunCache {
   /** A row written in this transaction; it becomes known once the transaction commits. */
   stage(r: RunRecord): void {
     this.staged.set(r.runId, r);
+  }
+
+  /** A job's writes were rolled back to its savepoint: its run's row is read again. */
+  unstage(runId: string): void {
+    this.staged.delete(runId);
+    this.rows.delete(runId);
   }
 
   /** After COMMIT, with the mark read after it (it counts this transaction's own writes). */

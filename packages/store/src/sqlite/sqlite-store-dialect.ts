@@ -10,8 +10,10 @@ import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { SqliteAppender } from './sqlite-appender';
+import { SqliteLeaseOperations } from './sqlite-lease-operations';
 import type { SqliteStoreConfig } from './sqlite-config';
 import { openSqliteDatabase } from './sqlite-connection';
+import { withStatementCache } from './sqlite-statement-cache';
 
 /**
  * Kysely's SQLite adapter takes no migration lock (one connection per process). Several
@@ -37,10 +39,13 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite' as const;
   readonly db: Kysely<KestrionDatabase>;
   private readonly appender: SqliteAppender;
+  readonly leases: SqliteLeaseOperations;
 
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
     const database = openSqliteDatabase(config);
-    this.db = new Kysely<KestrionDatabase>({ dialect: new KestrionSqliteDialect({ database }) });
+    this.db = new Kysely<KestrionDatabase>({
+      dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
+    });
     this.appender = new SqliteAppender(
       this.db,
       database,
@@ -48,6 +53,7 @@ export class SqliteStoreDialect implements StoreDialect {
       (e, r, s) => this.translateError(e, r, s),
       config.maxBatch ?? 500,
     );
+    this.leases = new SqliteLeaseOperations(this.appender);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

@@ -1,4 +1,4 @@
-import { LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
+import { type Lease, LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
 import { type ContractContext, entered, readAll, seedRun, started } from './contract-context';
 
 export function leaseContract(ctx: ContractContext): void {
@@ -55,6 +55,30 @@ export function leaseContract(ctx: ContractContext): void {
       );
       await s.releaseLease(renewed);
       expect((await s.acquireLease(id, { owner: 'B', ttlMs: 100, now: 151 })).owner).toBe('B');
+    });
+
+    it('keeps leases and appends issued all at once apart: each refusal is its own', async () => {
+      // Stores that commit many writes together (SQLite's write queue) must fail only the
+      // refused lease, and later appends must see the lease each run really got.
+      const s = ctx.store();
+      const free = Array.from({ length: 6 }, () => ctx.newRunId('free'));
+      const held = Array.from({ length: 6 }, () => ctx.newRunId('held'));
+      for (const id of [...free, ...held]) await seedRun(s, id, 1);
+      for (const id of held) await s.acquireLease(id, { owner: 'other', ttlMs: 10_000, now: 0 });
+      const results = await Promise.allSettled([
+        ...free.map((id) => s.acquireLease(id, { owner: 'me', ttlMs: 1000, now: 10 })),
+        ...held.map((id) => s.acquireLease(id, { owner: 'me', ttlMs: 1000, now: 10 })),
+        s.acquireLease(ctx.newRunId('missing'), { owner: 'me', ttlMs: 1000, now: 10 }),
+      ]);
+      const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : undefined));
+      expect(reasons.slice(0, 6)).toEqual(Array(6).fill(undefined));
+      for (const r of reasons.slice(6, 12)) expect(r).toBeInstanceOf(RunBusyError);
+      expect(reasons[12]).toBeInstanceOf(RunNotFoundError);
+      const leases = results.slice(0, 6).map((r) => (r as PromiseFulfilledResult<Lease>).value);
+      await Promise.all(leases.map((l) => s.append(l.runId, 2, [entered('mine', 2)], { lease: l })));
+      await Promise.all(leases.map((l) => s.releaseLease(l)));
+      for (const id of free) expect(await s.getRun(id)).toMatchObject({ headSeq: 3, leaseOwner: null });
+      for (const id of held) expect(await s.getRun(id)).toMatchObject({ headSeq: 2, leaseOwner: 'other' });
     });
 
     it('refuses a lease on a run that does not exist', async () => {

@@ -1,0 +1,89 @@
+import {
+  type Lease,
+  type LeaseRequest,
+  RunBusyError,
+  RunNotFoundError,
+  type RunRecord,
+} from '@kestrion/core';
+import type { Kysely } from 'kysely';
+import { assertLeaseCurrent } from './append-checks';
+import { toRunRecord } from './row-mapping';
+import type { KestrionDatabase } from './schema';
+
+/** Acquire / renew / release, as each dialect commits them (see `Store` for the contract). */
+export interface LeaseOperations {
+  acquire(runId: string, req: LeaseRequest): Promise<Lease>;
+  renew(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
+  release(lease: Lease): Promise<void>;
+}
+
+/** Why an acquire found no lease to take: the run is missing, or someone else holds it. */
+export function refusedAcquire(runId: string, current: RunRecord | undefined): Error {
+  if (!current) return new RunNotFoundError(runId);
+  return new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
+}
+
+/** Leases as plain kysely statements, each its own transaction (PostgreSQL). */
+export class KyselyLeaseOperations implements LeaseOperations {
+  constructor(
+    private readonly db: Kysely<KestrionDatabase>,
+    private readonly translateError: (err: unknown, runId?: string) => unknown,
+  ) {}
+
+  async acquire(runId: string, req: LeaseRequest): Promise<Lease> {
+    const expiresAtMs = req.now + req.ttlMs;
+    const row = await this.db
+      .updateTable('kestrion_runs')
+      .set((eb) => ({
+        lease_owner: req.owner,
+        lease_epoch: eb('lease_epoch', '+', 1),
+        lease_expires_at_ms: expiresAtMs,
+      }))
+      .where('run_id', '=', runId)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', req.owner),
+          eb('lease_expires_at_ms', '<=', req.now),
+        ]),
+      )
+      .returning(['lease_epoch'])
+      .executeTakeFirst()
+      .catch((e: unknown) => Promise.reject(this.translateError(e, runId)));
+    if (row) return { runId, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
+    throw refusedAcquire(runId, await this.readRun(runId));
+  }
+
+  async renew(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    const expiresAtMs = req.now + req.ttlMs;
+    const result = await this.db
+      .updateTable('kestrion_runs')
+      .set({ lease_expires_at_ms: expiresAtMs })
+      .where('run_id', '=', lease.runId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_epoch', '=', lease.epoch)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return { ...lease, expiresAtMs };
+    assertLeaseCurrent(await this.readRun(lease.runId), lease);
+    return { ...lease, expiresAtMs };
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.db
+      .updateTable('kestrion_runs')
+      .set({ lease_owner: null, lease_expires_at_ms: null })
+      .where('run_id', '=', lease.runId)
+      .where('lease_owner', '=', lease.owner)
+      .where('lease_epoch', '=', lease.epoch)
+      .execute();
+  }
+
+  private async readRun(runId: string): Promise<RunRecord | undefined> {
+    const row = await this.db
+      .selectFrom('kestrion_runs')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
+    return row && toRunRecord(row);
+  }
+}
