@@ -1,16 +1,17 @@
 /**
  * A fresh Kestrion process for the engine bench; prints one JSON line.
  *   ready <db>            imports + store open + engine built, then exit
- *   resume <db> <ids>     approve and resume every parked run
+ *   resume <db> <ids> [c] approve and resume every parked run, c at a time (default 1)
  *   park-rss <db> <n>     start and park n runs, report RSS
  */
 import { readFileSync } from 'node:fs';
 import { Engine } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
+import { forEachConcurrently } from '../bench-util';
 import { approvalGraph } from './kestrion-graphs';
 
 async function main(): Promise<void> {
-  const [mode, db = '', arg = ''] = process.argv.slice(2);
+  const [mode, db = '', arg = '', concurrency = '1'] = process.argv.slice(2);
   const store = await openStore(`sqlite://${db}?synchronous=NORMAL`);
   const engine = new Engine({ store, graph: approvalGraph() });
   try {
@@ -23,10 +24,10 @@ async function main(): Promise<void> {
     const ids = JSON.parse(readFileSync(arg, 'utf8')) as string[];
     const t0 = performance.now();
     let done = 0;
-    for (const id of ids) {
+    await forEachConcurrently(ids, Number(concurrency), async (id) => {
       await engine.approve(id, { by: 'bench' });
       if ((await engine.resume(id)).status === 'completed') done += 1;
-    }
+    });
     process.stdout.write(JSON.stringify({ ms: performance.now() - t0, done }) + '\n');
   } finally {
     await store.close();

@@ -1,22 +1,25 @@
 /**
  * A fresh LangGraph process for the engine bench; prints one JSON line.
  *   ready <db>           imports + SqliteSaver + compiled graph, then exit
- *   resume <db> <ids>    resume every interrupted thread with Command({ resume: 'approved' })
+ *   resume <db> <ids> [c] resume every interrupted thread with Command({ resume: 'approved' }),
+ *                        c at a time (default 1)
  */
 import { readFileSync } from 'node:fs';
 import { Command } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import { forEachConcurrently } from '../bench-util';
 import { lgApproval } from './langgraph-graphs';
 
 async function main(): Promise<void> {
-  const [mode, db = '', arg = ''] = process.argv.slice(2);
+  const [mode, db = '', arg = '', concurrency = '1'] = process.argv.slice(2);
   const effects = { n: 0 };
   const graph = lgApproval(SqliteSaver.fromConnString(db), effects);
   if (mode === 'ready') return void process.stdout.write(JSON.stringify({ ready: true }) + '\n');
   const ids = JSON.parse(readFileSync(arg, 'utf8')) as string[];
   const t0 = performance.now();
-  for (const id of ids)
+  await forEachConcurrently(ids, Number(concurrency), async (id) => {
     await graph.invoke(new Command({ resume: 'approved' }), { configurable: { thread_id: id } });
+  });
   process.stdout.write(JSON.stringify({ ms: performance.now() - t0, done: effects.n }) + '\n');
 }
 

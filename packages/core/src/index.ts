@@ -19,7 +19,7 @@ export { jsonHash } from './util/hash';
 export type { Clock } from './ports/clock';
 export { systemClock, FakeClock, isoAt } from './ports/clock';
 export type { IdGenerator } from './ports/ids';
-export { randomIds, SequentialIds } from './ports/ids';
+export { randomIds, SequentialIds, timeOrderedIds } from './ports/ids';
 export type { EventCost, NewEvent, StoredEvent, RawEventRow } from './events/envelope';
 export type {
   EventPayloads,

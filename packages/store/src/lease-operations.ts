@@ -47,10 +47,17 @@ export class KyselyLeaseOperations implements LeaseOperations {
           eb('lease_expires_at_ms', '<=', req.now),
         ]),
       )
-      .returning(['lease_epoch'])
+      .returning(['lease_epoch', 'head_seq'])
       .executeTakeFirst()
       .catch((e: unknown) => Promise.reject(this.translateError(e, runId)));
-    if (row) return { runId, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
+    if (row)
+      return {
+        runId,
+        owner: req.owner,
+        epoch: Number(row.lease_epoch),
+        expiresAtMs,
+        headSeq: Number(row.head_seq),
+      };
     throw refusedAcquire(runId, await this.readRun(runId));
   }
 

@@ -9,11 +9,12 @@ import {
 } from '../approvals/decisions';
 import { ConcurrencyError, RunBusyError, RunNotFoundError } from '../errors';
 import { type Clock, isoAt, systemClock } from '../ports/clock';
-import { type IdGenerator, randomIds } from '../ports/ids';
+import { type IdGenerator, randomIds, timeOrderedIds } from '../ports/ids';
 import type { Provider } from '../providers/provider';
 
 import { isTerminal, type RunState } from '../state/run-state';
 import { loadRunState } from '../store/load-run';
+import { RunStateCache } from './run-state-cache';
 import type { Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
@@ -69,11 +70,12 @@ export class Engine {
   private readonly deps: DriverDeps;
   /** Runs this engine is driving now: a second resume in the same process is busy too. */
   private readonly driving = new Set<string>();
+  private readonly states = new RunStateCache();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.ids = options.ids ?? randomIds;
+    this.ids = options.ids ?? timeOrderedIds(this.clock);
     this.tools = new Map((options.graph.tools ?? []).map((t) => [t.name, t]));
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomIds.newId().slice(0, 8)}`;
     this.agent = options.agent ?? options.graph.name;
@@ -142,23 +144,17 @@ export class Engine {
     const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () =>
       driver?.stop(new Error('lease lost')),
     );
+    let writer: RunWriter | undefined;
     try {
-      const state = await this.load(runId);
-      const writer = new RunWriter(
-        state,
-        this.store,
-        lease,
-        this.clock,
-        this.ids,
-        this.snapshotEvery,
-        observer,
-      );
+      const state = await this.load(runId, lease.headSeq);
+      writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
       if (await this.drivable(state)) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
         await driver.drive(state.status === 'waiting_on_human');
       }
       return toRunView(writer.state);
     } finally {
+      this.keepState(runId, writer);
       await keeper.release();
     }
   }
@@ -326,10 +322,23 @@ export class Engine {
     return false;
   }
 
-  private async load(runId: string): Promise<RunState> {
+  /**
+   * The run's state: from the cache when the head is proven unchanged (`headSeq` from a lease,
+   * else one read of the runs row), otherwise folded from the newest snapshot and the tail.
+   */
+  private async load(runId: string, headSeq?: number): Promise<RunState> {
+    const head = headSeq ?? (this.states.has(runId) ? (await this.store.getRun(runId))?.headSeq : undefined);
+    const cached = head === undefined ? undefined : this.states.take(runId, head);
+    if (cached) return cached;
     const state = await loadRunState(this.store, runId);
     if (!state) throw new RunNotFoundError(runId);
     return state;
+  }
+
+  /** Remembers the state a writer left if it is exactly the durable log; forgets it otherwise. */
+  private keepState(runId: string, writer: RunWriter | undefined): void {
+    if (writer?.settled) this.states.remember(writer.state);
+    else this.states.forget(runId);
   }
 
   /** Appends a decision at the head it was made on; a race is re-decided on the new state. */
@@ -344,9 +353,11 @@ export class Engine {
       try {
         await writer.append(drafts);
       } catch (error) {
+        this.states.forget(runId);
         if (error instanceof ConcurrencyError && attempt < DECISION_RETRIES) continue;
         throw error;
       }
+      this.keepState(runId, writer);
       if (expired) throw expired;
       return toRunView(writer.state);
     }

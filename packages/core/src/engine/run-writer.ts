@@ -42,6 +42,8 @@ export class RunWriter {
   private lastSnapshotSeq: number;
   /** Commits made so far: lets a driver tell whether a node already committed something. */
   commits = 0;
+  /** Set once the state shows events the log will never hold (see dropOversized). */
+  private diverged = false;
 
   constructor(
     readonly state: RunState,
@@ -95,7 +97,13 @@ export class RunWriter {
     const size = (e: NewEvent) =>
       Buffer.byteLength(JSON.stringify(e.data)) + (e.cost ? Buffer.byteLength(JSON.stringify(e.cost)) : 0);
     this.pending = this.pending.filter((e) => size(e) <= limit);
+    this.diverged = true;
     this.state.seq = this.durableSeq + this.pending.length;
+  }
+
+  /** True when the state is exactly the fold of the durable log (nothing deferred). */
+  get settled(): boolean {
+    return !this.diverged && this.pending.length === 0 && this.state.seq === this.durableSeq;
   }
 
   /** Snapshots the state once everything is durable (used when a run parks). */

@@ -189,7 +189,13 @@ export class InMemoryStore implements Store {
     r.leaseOwner = req.owner;
     r.leaseEpoch += 1;
     r.leaseExpiresAtMs = req.now + req.ttlMs;
-    return { runId: r.runId, owner: req.owner, epoch: r.leaseEpoch, expiresAtMs: r.leaseExpiresAtMs };
+    return {
+      runId: r.runId,
+      owner: req.owner,
+      epoch: r.leaseEpoch,
+      expiresAtMs: r.leaseExpiresAtMs,
+      headSeq: r.headSeq,
+    };
   }
 }
 

@@ -28,6 +28,11 @@ export interface Lease {
   owner: string;
   epoch: number;
   expiresAtMs: number;
+  /**
+   * The run's head seq when the lease was granted (acquireLease always sets it): a driver
+   * holding the state at exactly this seq need not read the run again.
+   */
+  headSeq?: number;
 }
 
 export interface LeaseRequest {

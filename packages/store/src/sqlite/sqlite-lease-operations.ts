@@ -20,7 +20,7 @@ export class SqliteLeaseOperations implements LeaseOperations {
         const row = tx.statements.acquireLease(runId, req.owner, expiresAtMs, req.now);
         if (!row) throw refusedAcquire(runId, tx.currentRun(runId));
         tx.wrote(row);
-        return { runId, owner: req.owner, epoch: row.leaseEpoch, expiresAtMs };
+        return { runId, owner: req.owner, epoch: row.leaseEpoch, expiresAtMs, headSeq: row.headSeq };
       },
     });
   }

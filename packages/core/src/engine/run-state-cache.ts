@@ -1,0 +1,41 @@
+import type { RunState } from '../state/run-state';
+
+const DEFAULT_LIMIT = 1000;
+
+/**
+ * The state of runs this engine committed last, keyed by run and valid only at the head seq
+ * it was folded to. A log is immutable, so a state folded to seq N is the state of any reader
+ * that finds the head at N: an approve followed by a resume in the same process then reads the
+ * run once instead of twice. Whoever uses an entry proves the head first (the lease reports
+ * it; otherwise the runs row does); any other head drops it. Entries are JSON text, so each
+ * taker gets its own copy to fold into.
+ */
+export class RunStateCache {
+  private readonly entries = new Map<string, { headSeq: number; json: string }>();
+
+  constructor(private readonly limit = DEFAULT_LIMIT) {}
+
+  /** The run's state if it was remembered at exactly `headSeq`. */
+  take(runId: string, headSeq: number): RunState | undefined {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    if (entry.headSeq === headSeq) return JSON.parse(entry.json) as RunState;
+    this.entries.delete(runId);
+    return undefined;
+  }
+
+  has(runId: string): boolean {
+    return this.entries.has(runId);
+  }
+
+  /** Remembers a state whose every event is durable (`state.seq` is the head). */
+  remember(state: RunState): void {
+    this.entries.delete(state.runId);
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(state.runId, { headSeq: state.seq, json: JSON.stringify(state) });
+  }
+
+  forget(runId: string): void {
+    this.entries.delete(runId);
+  }
+}

@@ -1,0 +1,66 @@
+import { END, Engine, FakeClock, InMemoryStore, type Store, defineGraph, type Graph } from '@kestrion/core';
+
+function gated(effects: string[]): Graph {
+  return defineGraph({
+    name: 'gated',
+    start: 'act',
+    tools: [
+      {
+        name: 'deploy',
+        requiresApproval: true,
+        invoke: () => {
+          effects.push('deploy');
+          return 'ok';
+        },
+      },
+    ],
+    nodes: {
+      act: async (ctx) => ({ next: END, output: (await ctx.callTool('deploy', { v: 1 })).status }),
+    },
+  });
+}
+
+/** Counts the reads that fold a run from the store. */
+function countingReads(store: Store): { store: Store; reads: () => number } {
+  let n = 0;
+  const counted = Object.create(store) as Store;
+  counted.loadSnapshot = (...a) => {
+    n += 1;
+    return store.loadSnapshot(...a);
+  };
+  return { store: counted, reads: () => n };
+}
+
+describe("the engine's cache of run states", () => {
+  it('folds a run once for an approve followed by a resume in the same process', async () => {
+    const effects: string[] = [];
+    const { store, reads } = countingReads(new InMemoryStore());
+    const starter = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const parked = await starter.run(null);
+    const engine = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const before = reads();
+    await engine.approve(parked.runId, { by: 'alice' });
+    const done = await engine.resume(parked.runId);
+    expect(done.status).toBe('completed');
+    expect(effects).toEqual(['deploy']);
+    expect(reads() - before).toBe(1);
+  });
+
+  it('never uses a state another process has moved past', async () => {
+    const effects: string[] = [];
+    const store = new InMemoryStore();
+    const a = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const b = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const parked = await a.run(null); // a remembers the parked state
+    await b.approve(parked.runId, { by: 'bob' }); // the head moves elsewhere
+    expect((await a.get(parked.runId)).pending).toEqual([]);
+    const done = await a.resume(parked.runId);
+    expect(done.status).toBe('completed');
+    expect(effects).toEqual(['deploy']);
+    // And a state a remembers after its own work is dropped once b appends again.
+    const second = await a.run(null);
+    await b.reject(second.runId, { by: 'bob', reason: 'no' });
+    expect((await a.resume(second.runId)).status).not.toBe('waiting_on_human');
+    expect(effects).toEqual(['deploy']);
+  });
+});
