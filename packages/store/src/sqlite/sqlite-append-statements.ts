@@ -5,6 +5,11 @@ import type { RunsTable } from '../schema';
 
 type Run = Database.RunResult;
 
+interface Position {
+  version: number;
+  changes: number;
+}
+
 /**
  * The append path's statements on the raw better-sqlite3 handle, prepared once (after the
  * migration created the tables). The append path runs many of them per commit; going through
@@ -26,7 +31,9 @@ export class SqliteAppendStatements {
   private readonly renew: Database.Statement<unknown[], RunsTable>;
   private readonly release: Database.Statement<unknown[], RunsTable>;
   private readonly insertRun: Database.Statement<unknown[]>;
-  private readonly selectMark: Database.Statement<[], string>;
+  private readonly selectPosition: Database.Statement<[], Position>;
+  /** Rows changed by this object's statements since `takeWritten` was last called. */
+  private written = 0;
   private readonly selectIds: Database.Statement<[string, number, number], { seq: number; event_id: string }>;
 
   constructor(private readonly db: Database.Database) {
@@ -74,9 +81,9 @@ export class SqliteAppendStatements {
       `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
          created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.selectMark = p<[], string>(
-      `select data_version || ':' || total_changes() from pragma_data_version`,
-    ).pluck();
+    this.selectPosition = p<[], Position>(
+      'select data_version as version, total_changes() as changes from pragma_data_version',
+    );
     this.selectIds = p(
       'select seq, event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
     );
@@ -116,17 +123,32 @@ export class SqliteAppendStatements {
     return row && toRunRecord(row);
   }
 
-  /** Changes whenever anything but this appender wrote (see SqliteRunCache). */
-  mark(): string {
-    return this.selectMark.get() as string;
+  /**
+   * Where the database stands: another connection's commit moves `version`; a write on this
+   * connection moves `changes` (SQLite's total_changes(), which counts every row changed).
+   */
+  position(): Position {
+    return this.selectPosition.get() as Position;
+  }
+
+  /** Rows changed through this object since the last call: total_changes() moved by exactly this. */
+  takeWritten(): number {
+    const n = this.written;
+    this.written = 0;
+    return n;
   }
 
   insertEvents(rows: RawEventRow[]): void {
-    for (const r of rows) this.insertEvent.run(r.runId, r.seq, r.id, r.type, r.v, r.at, r.data, r.cost);
+    for (const r of rows)
+      this.count(this.insertEvent.run(r.runId, r.seq, r.id, r.type, r.v, r.at, r.data, r.cost));
   }
 
   /** Writes the run's projection row; `prev` is the row as it stands in this transaction. */
-  writeRun(r: RunRecord, prev: RunRecord | undefined): Run {
+  writeRun(r: RunRecord, prev: RunRecord | undefined): void {
+    this.count(this.writeRunRow(r, prev));
+  }
+
+  private writeRunRow(r: RunRecord, prev: RunRecord | undefined): Run {
     const sameIdentity =
       prev && prev.agent === r.agent && prev.parentRunId === r.parentRunId && prev.createdAt === r.createdAt;
     if (sameIdentity && prev.status === r.status)
@@ -170,20 +192,28 @@ export class SqliteAppendStatements {
 
   /** Takes the lease when it is free, expired or already the owner's; undefined when it is not. */
   acquireLease(runId: string, owner: string, expiresAtMs: number, now: number): RunRecord | undefined {
-    const row = this.acquire.get(owner, expiresAtMs, runId, owner, now);
-    return row && toRunRecord(row);
+    return this.changedRow(this.acquire.get(owner, expiresAtMs, runId, owner, now));
   }
 
   /** Moves the expiry of a lease that is still current; undefined when it is not. */
   renewLease(runId: string, owner: string, epoch: number, expiresAtMs: number): RunRecord | undefined {
-    const row = this.renew.get(expiresAtMs, runId, owner, epoch);
-    return row && toRunRecord(row);
+    return this.changedRow(this.renew.get(expiresAtMs, runId, owner, epoch));
   }
 
   /** Clears a lease that is still current; undefined when it was not. */
   releaseLease(runId: string, owner: string, epoch: number): RunRecord | undefined {
-    const row = this.release.get(runId, owner, epoch);
-    return row && toRunRecord(row);
+    return this.changedRow(this.release.get(runId, owner, epoch));
+  }
+
+  private count(result: Run): void {
+    this.written += result.changes;
+  }
+
+  /** The row an UPDATE ... RETURNING changed (one row changed), or undefined (none). */
+  private changedRow(row: RunsTable | undefined): RunRecord | undefined {
+    if (!row) return undefined;
+    this.written += 1;
+    return toRunRecord(row);
   }
 
   /** The event ids stored at seqs `from..to` of the run, in seq order. */

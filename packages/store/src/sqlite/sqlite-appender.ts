@@ -110,7 +110,13 @@ export class SqliteAppender {
       const s = (this.statements ??= new SqliteAppendStatements(this.database));
       s.beginImmediate();
       try {
-        this.cache.begin(s.mark());
+        // Read once, with the write lock held; the mark after COMMIT is derived from it: this
+        // connection's own commit leaves data_version alone and moves total_changes() by the
+        // rows written here. The tally only adds counts SQLite reported, so it can fall short
+        // (the cache is emptied next time) but never over (a foreign write must show).
+        const at = s.position();
+        s.takeWritten();
+        this.cache.begin(`${at.version}:${at.changes}`);
         const tx: WriteContext = {
           statements: s,
           currentRun: (runId) => this.cache.get(runId) ?? s.readRun(runId),
@@ -118,7 +124,7 @@ export class SqliteAppender {
         };
         for (const item of batch) outcomes.push(this.attempt(tx, item, batch.length > 1));
         s.commit();
-        this.cache.commit(s.mark());
+        this.cache.commit(`${at.version}:${at.changes + s.takeWritten()}`);
       } catch (error) {
         this.cache.reset();
         s.rollback();

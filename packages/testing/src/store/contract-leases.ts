@@ -43,6 +43,24 @@ export function leaseContract(ctx: ContractContext): void {
       ]);
     });
 
+    it('fences an append whose lease a claim took over on the same store', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId('claimed');
+      await s.append(id, 0, [started('fence-claim')]);
+      const far = Date.UTC(2032, 0, 1);
+      const first = await s.acquireLease(id, { owner: 'first', ttlMs: 10, now: far });
+      await s.append(id, 1, [entered('a', 1)], { lease: first });
+      let claimed;
+      do claimed = await s.claimNext({ owner: 'claimer', ttlMs: 1000, now: far + 20 });
+      while (claimed && claimed.runId !== id);
+      expect(claimed?.epoch).toBeGreaterThan(first.epoch);
+      await expect(s.append(id, 2, [entered('b', 2)], { lease: first })).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
+      await s.append(id, 2, [entered('c', 2)], { lease: claimed as Lease });
+      expect((await s.getRun(id))?.headSeq).toBe(3);
+    });
+
     it('renews and releases a live lease', async () => {
       const s = ctx.store();
       const id = ctx.newRunId();
