@@ -22,6 +22,9 @@ for (const dir of BUNDLED) {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'linked',
+    // Whitespace only (names and syntax kept, so stack traces still read): V8 pre-parses the
+    // whole file at require, and half the bytes is ~5 ms less of every cold start.
+    minifyWhitespace: true,
     external,
     // kysely's ESM build can be tree-shaken (its MySQL/MSSQL dialects drop out); its CJS
     // build cannot. The output is still CommonJS.

@@ -45,16 +45,3 @@ export function writeReport(name: string, markdown: string): string {
 
 export const fmt = (n: number, digits = 2): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** Runs `work` on every item with at most `concurrency` in flight (1: one after another). */
-export async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-}

@@ -1,13 +1,13 @@
 /**
  * A fresh Kestrion process for the engine bench; prints one JSON line.
- *   ready <db>            imports + store open + engine built, then exit
+ *   ready <db>            imports + store open + engine built; reports ms since process start
  *   resume <db> <ids> [c] approve and resume every parked run, c at a time (default 1)
  *   park-rss <db> <n>     start and park n runs, report RSS
  */
 import { readFileSync } from 'node:fs';
 import { Engine } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
-import { forEachConcurrently } from '../bench-util';
+import { forEachConcurrently } from './concurrently';
 import { approvalGraph } from './kestrion-graphs';
 
 async function main(): Promise<void> {
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const store = await openStore(`sqlite://${db}?synchronous=NORMAL`);
   const engine = new Engine({ store, graph: approvalGraph() });
   try {
-    if (mode === 'ready') return void process.stdout.write(JSON.stringify({ ready: true }) + '\n');
+    // performance.now() counts from the moment this process started (performance.timeOrigin).
+    if (mode === 'ready') return void process.stdout.write(JSON.stringify({ ms: performance.now() }) + '\n');
     if (mode === 'park-rss') {
       for (let i = 0; i < Number(arg); i++) await engine.run(i);
       global.gc?.();
