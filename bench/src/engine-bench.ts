@@ -7,6 +7,7 @@ import type { MemorySaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
 import { fmt, machineNote, median, progress, runChild, timeMs, writeReport } from './bench-util';
+import { emptyNodeStartMs, rawStepCommitMs } from './engine/floors';
 import { approvalGraph, linearGraph } from './engine/kestrion-graphs';
 import { lgApproval, lgLinear } from './engine/langgraph-graphs';
 
@@ -15,7 +16,8 @@ const PARKED = 1000;
 // Approve-and-resume rounds: one run at a time, then many in flight (a service resuming what a
 // batch of approvals released), both systems given the same concurrency.
 const RESUME_CONCURRENCY = [1, 32];
-const REPS = 5;
+const REPS = 7;
+const WARMUPS = 2;
 const kChild = join(__dirname, 'engine', 'kestrion-child.js');
 const lgChild = join(__dirname, 'engine', 'langgraph-child.js');
 
@@ -62,37 +64,51 @@ export async function runEngineBench(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'kestrion-engine-bench-'));
   const rows: Row[] = [];
   const extra: string[] = [];
+  const floors: string[] = [];
   try {
-    progress(`1,000-step linear run, ${REPS} reps per system`);
-    // One discarded warm-up run per system (both JITs warm), then the median of REPS.
-    const perStep = async (fn: () => Promise<number>) => {
-      await fn();
-      const xs: number[] = [];
-      for (let i = 0; i < REPS; i++) xs.push((await fn()) / STEPS);
-      return median(xs);
-    };
+    progress(`1,000-step linear run, ${WARMUPS} warm-ups then ${REPS} interleaved reps per system`);
     let n = 0;
-    const kNormal = await perStep(async () => {
-      const s = await openStore(`sqlite://${join(dir, `kn${n++}.db`)}?synchronous=NORMAL`);
+    const withStore = async (url: string) => {
+      const s = await openStore(url);
       try {
         return await kestrionLinear(s, STEPS);
       } finally {
         await s.close();
       }
-    });
-    const kFull = await perStep(async () => {
-      const s = await openStore(`sqlite://${join(dir, `kf${n++}.db`)}`);
-      try {
-        return await kestrionLinear(s, STEPS);
-      } finally {
-        await s.close();
+    };
+    const systems: Record<string, () => Promise<number>> = {
+      kNormal: () => withStore(`sqlite://${join(dir, `kn${n++}.db`)}?synchronous=NORMAL`),
+      kFull: () => withStore(`sqlite://${join(dir, `kf${n++}.db`)}`),
+      kMem: () => kestrionLinear(new InMemoryStore(), STEPS),
+      lgSqlite: () => langgraphLinear(STEPS, false, SqliteSaver.fromConnString(join(dir, `lg${n++}.db`))),
+      lgNone: () => langgraphLinear(STEPS, false),
+    };
+    // Warm-ups bring every JIT to steady state; then one rep of each system per round, in an
+    // order that rotates, so a slow spell of this noisy machine lands on all of them alike.
+    const names = Object.keys(systems);
+    for (let w = 0; w < WARMUPS; w++) for (const name of names) await systems[name]?.();
+    const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
+    for (let rep = 0; rep < REPS; rep++)
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(rep + i) % names.length] as string;
+        samples[name]?.push((await (systems[name] as () => Promise<number>)()) / STEPS);
       }
-    });
-    const kMem = await perStep(() => kestrionLinear(new InMemoryStore(), STEPS));
-    const lgSqlite = await perStep(async () =>
-      langgraphLinear(STEPS, false, SqliteSaver.fromConnString(join(dir, `lg${n++}.db`))),
+    const perStep = (name: string) => median(samples[name] ?? []);
+    const kNormal = perStep('kNormal');
+    const kFull = perStep('kFull');
+    const kMem = perStep('kMem');
+    const lgSqlite = perStep('lgSqlite');
+    const lgNone = perStep('lgNone');
+    // The floors the bars meet on this machine: a bare commit of one step's rows.
+    const floor = (sync: 'FULL' | 'NORMAL') =>
+      median([0, 1, 2, 3, 4].map((i) => rawStepCommitMs(join(dir, `floor-${sync}-${i}.db`), sync, STEPS)));
+    rawStepCommitMs(join(dir, 'floor-warm.db'), 'NORMAL', STEPS);
+    const floorNormal = floor('NORMAL');
+    const floorFull = floor('FULL');
+    floors.push(
+      `| raw better-sqlite3 commit of one step (1 event row + the run's row), NORMAL | ${fmt(floorNormal * 1000, 1)} µs | LangGraph ÷ 10 = ${fmt((lgSqlite / 10) * 1000, 1)} µs; Kestrion ${fmt(kNormal * 1000, 1)} µs |`,
+      `| raw better-sqlite3 commit of one step, FULL | ${fmt(floorFull * 1000, 1)} µs | LangGraph ÷ 3 = ${fmt((lgSqlite / 3) * 1000, 1)} µs; Kestrion ${fmt(kFull * 1000, 1)} µs |`,
     );
-    const lgNone = await perStep(() => langgraphLinear(STEPS, false));
     rows.push(
       {
         what: 'durable steps/s, SQLite NORMAL vs SqliteSaver',
@@ -165,8 +181,12 @@ export async function runEngineBench(): Promise<string> {
       copyFileSync(kParkPath, kCopy);
       copyFileSync(lgParkPath, lgCopy);
       const c = String(concurrency);
-      const kRes = runChild<{ ms: number; done: number }>(kChild, ['resume', kCopy, join(dir, 'kids.json'), c])
-        .result;
+      const kRes = runChild<{ ms: number; done: number }>(kChild, [
+        'resume',
+        kCopy,
+        join(dir, 'kids.json'),
+        c,
+      ]).result;
       const lgRes = runChild<{ ms: number; done: number }>(lgChild, [
         'resume',
         lgCopy,
@@ -197,6 +217,10 @@ export async function runEngineBench(): Promise<string> {
     }
     const readyLg = median(readyLgs);
     const readyKm = median(readyK);
+    const emptyNode = median([0, 1, 2, 3, 4, 5, 6].map(() => emptyNodeStartMs()));
+    floors.push(
+      `| an empty Node process, start to first line | ${fmt(emptyNode, 0)} ms | LangGraph ÷ 3 = ${fmt(readyLg / 3, 0)} ms; Kestrion ${fmt(readyKm, 0)} ms |`,
+    );
     rows.push({
       what: 'process start to engine ready, ms',
       kestrion: fmt(readyKm, 0),
@@ -210,7 +234,8 @@ export async function runEngineBench(): Promise<string> {
     const lat: Record<number, number> = {};
     const rs = await openStore(`sqlite://${join(dir, 'latency.db')}?synchronous=NORMAL`);
     for (const events of [10, 1000, 10000]) {
-      const steps = Math.max(0, Math.round((events - 7) / 2));
+      // A parked-then-completed approval run is 9 events plus one per extra step.
+      const steps = Math.max(0, events - 9);
       const engine = new Engine({ store: rs, graph: approvalGraph(steps), limits: { maxSteps: 20_000 } });
       const times: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -249,11 +274,20 @@ export async function runEngineBench(): Promise<string> {
   const md = [
     '# Engine benchmark',
     '',
-    "`npm run bench -- engine`: Kestrion's engine side by side with LangGraph JS (`@langchain/langgraph` 1.7 + `@langchain/langgraph-checkpoint-sqlite`) on the same work, in one run. One warm-up run per system, then medians of 5; the approve-and-resume rows run in a fresh child process.",
+    [
+      "`npm run bench -- engine`: Kestrion's engine side by side with LangGraph JS (`@langchain/langgraph` 1.7 + `@langchain/langgraph-checkpoint-sqlite`) on the same work, in one run.",
+      `Linear runs: ${WARMUPS} warm-ups per system, then medians of ${REPS} reps run round-robin (each round in a rotated order).`,
+      `Approve-and-resume: ${PARKED} parked runs per system, approved and resumed in a fresh child process, one at a time and ${RESUME_CONCURRENCY[1]} at a time.`,
+      'Ready: each child reports `performance.now()` (ms since its process started) once ready; median of 7, interleaved.',
+    ].join(' '),
     '',
     '| measurement | Kestrion | LangGraph | ratio | bar | verdict |',
     '|---|---|---|---|---|---|',
     ...table,
+    '',
+    '| floor on this machine (same run) | measured | for comparison |',
+    '|---|---|---|',
+    ...floors,
     '',
     '| Kestrion alone | |',
     '|---|---|',

@@ -58,7 +58,7 @@ async function measure(
 
 async function tortureStore(rows: Row[], store: string, target: CrashTarget): Promise<void> {
   const points = [
-    ...Array.from({ length: 29 }, (_, i) => ({ killAfterEvent: i + 1 })),
+    ...Array.from({ length: 26 }, (_, i) => ({ killAfterEvent: i + 1 })),
     ...['read_state', 'notify', 'apply', 'audit'].map((killInsideTool) => ({ killInsideTool })),
   ];
   const t0 = Date.now();

@@ -140,9 +140,11 @@ export class RunDriver {
     return { kind: 'done' };
   }
 
-  /** The node's patch and the next step, in one append. */
+  /** The node's patch and the next step, in one append (one event when the next is a node). */
   private async transition(node: string, r: NodeResult, commitsAtStart: number): Promise<void> {
-    const drafts: Draft[] = r.patch ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
+    const enters = 'next' in r && r.next !== END && r.next in this.d.graph.nodes;
+    const drafts: Draft[] =
+      r.patch && !enters ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
     if ('waitForInput' in r) drafts.push({ type: 'run.waiting', data: { reason: 'input', node } });
     else if (r.next === END)
       drafts.push({ type: 'run.completed', data: { output: 'output' in r ? r.output : null } });
@@ -151,7 +153,11 @@ export class RunDriver {
         type: 'run.failed',
         data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) },
       });
-    else drafts.push({ type: 'node.entered', data: { node: r.next, visit: this.state.visits + 1 } });
+    else
+      drafts.push({
+        type: 'node.entered',
+        data: { node: r.next, visit: this.state.visits + 1, ...(r.patch ? { patch: r.patch } : {}) },
+      });
     // A node that committed effects has its transition committed with the next node's first
     // effect; a node without effects commits its own transition (each step stays durable).
     if (drafts.at(-1)?.type === 'node.entered' && this.writer.commits > commitsAtStart)

@@ -79,5 +79,8 @@ const CORE_TYPES: EventType[] = [
 export function defaultEventRegistry(): EventRegistry {
   const registry = new EventRegistry();
   for (const type of CORE_TYPES) registry.register(type, { version: 1 });
+  // v2 added an optional `patch`; a v1 event is a v2 event without one. A process still on v1
+  // refuses v2 events (it would drop their patch) instead of folding them wrong.
+  registry.register('node.entered', { version: 2, upcasters: { 1: (data) => data } });
   return registry;
 }

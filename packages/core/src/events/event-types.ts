@@ -26,7 +26,11 @@ export interface StatePatch {
 export interface EventPayloads {
   'run.started': { agent: string; input: Json; parentRunId?: string; limits?: JsonObject; meta?: JsonObject };
   'run.input': { message: Json };
-  'node.entered': { node: string; visit: number };
+  /**
+   * v2: `patch` is the state delta of the node just left, so a transition between nodes is one
+   * event (v1 logs record it as `state.patched` then `node.entered`; both fold the same).
+   */
+  'node.entered': { node: string; visit: number; patch?: StatePatch };
   'state.patched': { node: string; patch: StatePatch };
   'llm.requested': { stepKey: string; model: string; attempt: number };
   'llm.completed': { stepKey: string; response: Json };

@@ -87,6 +87,7 @@ const handlers: Handlers = {
     }
   },
   'node.entered': (s, d) => {
+    if (d.patch) applyPatch(s.data, d.patch);
     progress(s);
     s.currentNode = d.node;
     s.visits += 1;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, foldEvents, type Json, type RunState, type StoredEvent } from '@kestrion/core';
 import { goldenScenarios } from './golden-scenarios';
@@ -41,11 +41,22 @@ if (process.env.UPDATE_GOLDEN === '1') {
   });
 }
 
+// Logs recorded before node.entered v2 (a transition was `state.patched` + `node.entered`):
+// they must fold to the state they were committed with forever.
+const V1_DIR = join(DIR, 'v1');
+const fixtures = [
+  ...goldenScenarios.map((s) => ({ label: s.name, path: join(DIR, `${s.name}.json`) })),
+  ...readdirSync(V1_DIR).map((f) => ({ label: `v1/${f}`, path: join(V1_DIR, f) })),
+];
+
 describe('golden event logs', () => {
-  it.each(goldenScenarios.map((s) => s.name))(
+  it('keeps the logs of earlier protocol versions', () => {
+    expect(readdirSync(V1_DIR).length).toBeGreaterThanOrEqual(goldenScenarios.length);
+  });
+
+  it.each(fixtures.map((f) => [f.label, f.path]))(
     '%s folds to its committed state with the current code',
-    (name) => {
-      const path = join(DIR, `${name}.json`);
+    (name, path) => {
       expect(existsSync(path)).toBe(true);
       const golden = JSON.parse(readFileSync(path, 'utf8')) as GoldenFile;
       const { hashes, final } = stateTrail(golden.events);

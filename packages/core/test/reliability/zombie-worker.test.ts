@@ -28,16 +28,16 @@ describe.each(STORES)('a zombie worker (%s)', (kind) => {
   });
 
   it('does not run a tool whose start it recorded before it was paused past its lease', async () => {
-    const t = await zombieTrial(target, { stopAfterEvent: 13 });
-    expect(eventLabels(t.logAtTakeover)[12]).toBe('tool.started:notify');
+    const t = await zombieTrial(target, { stopAfterEvent: 11 });
+    expect(eventLabels(t.logAtTakeover)[10]).toBe('tool.started:notify');
     expectHarmless(t);
     expect(t.takeover?.decisions).toMatchObject({ retried: 1 });
     expect(t.effects.filter((e) => e.name === 'notify').map((e) => e.pid)).not.toContain(t.zombiePid);
   });
 
   it('does not call the model for a request it recorded before it was paused past its lease', async () => {
-    const t = await zombieTrial(target, { stopAfterEvent: 8 });
-    expect(eventLabels(t.logAtTakeover)[7]).toBe('llm.requested:2:0');
+    const t = await zombieTrial(target, { stopAfterEvent: 7 });
+    expect(eventLabels(t.logAtTakeover)[6]).toBe('llm.requested:2:0');
     expectHarmless(t);
     expect(t.effects.filter((e) => e.kind === 'model').map((e) => e.pid)).not.toContain(t.zombiePid);
   });

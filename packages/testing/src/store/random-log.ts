@@ -46,11 +46,12 @@ export function arbitraryRunLog(maxLength = 60): fc.Arbitrary<NewEvent[]> {
     push('run.started', { agent: 'prop', input: 'go' });
     steps.forEach((s, i) => {
       if (s.kind === 'node') push('node.entered', { node: s.node, visit: i + 1 });
-      if (s.kind === 'patch')
-        push('state.patched', {
-          node: 'a',
-          patch: s.append ? { append: { [s.key]: [s.value] } } : { set: { [s.key]: s.value } },
-        });
+      if (s.kind === 'patch') {
+        const patch = s.append ? { append: { [s.key]: [s.value] } } : { set: { [s.key]: s.value } };
+        // Both ways a log records a transition's patch: v1's state.patched, v2's node.entered.
+        if (i % 2 === 0) push('state.patched', { node: 'a', patch });
+        else push('node.entered', { node: 'b', visit: i + 1, patch }, { v: 2 });
+      }
       if (s.kind === 'input') push('run.input', { message: s.message });
       if (s.kind === 'llm') {
         push('llm.requested', { stepKey: `v${i}:0`, model: 'm', attempt: 1 });
