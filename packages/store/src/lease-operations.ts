@@ -47,7 +47,7 @@ export class KyselyLeaseOperations implements LeaseOperations {
           eb('lease_expires_at_ms', '<=', req.now),
         ]),
       )
-      .returning(['lease_epoch', 'head_seq'])
+      .returning(['lease_epoch', 'head_seq', 'created_at'])
       .executeTakeFirst()
       .catch((e: unknown) => Promise.reject(this.translateError(e, runId)));
     if (row)
@@ -57,6 +57,7 @@ export class KyselyLeaseOperations implements LeaseOperations {
         epoch: Number(row.lease_epoch),
         expiresAtMs,
         headSeq: Number(row.head_seq),
+        runCreatedAt: row.created_at,
       };
     throw refusedAcquire(runId, await this.readRun(runId));
   }

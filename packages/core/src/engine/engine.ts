@@ -146,7 +146,12 @@ export class Engine {
     );
     let writer: RunWriter | undefined;
     try {
-      const state = await this.load(runId, lease.headSeq);
+      const state = await this.load(
+        runId,
+        lease.headSeq !== undefined && lease.runCreatedAt !== undefined
+          ? { seq: lease.headSeq, createdAt: lease.runCreatedAt }
+          : undefined,
+      );
       writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
       if (await this.drivable(state)) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
@@ -323,12 +328,16 @@ export class Engine {
   }
 
   /**
-   * The run's state: from the cache when the head is proven unchanged (`headSeq` from a lease,
+   * The run's state: from the cache when the head is proven unchanged (`known` from a lease,
    * else one read of the runs row), otherwise folded from the newest snapshot and the tail.
    */
-  private async load(runId: string, headSeq?: number): Promise<RunState> {
-    const head = headSeq ?? (this.states.has(runId) ? (await this.store.getRun(runId))?.headSeq : undefined);
-    const cached = head === undefined ? undefined : this.states.take(runId, head);
+  private async load(runId: string, known?: { seq: number; createdAt: string }): Promise<RunState> {
+    let head = known;
+    if (!head && this.states.has(runId)) {
+      const record = await this.store.getRun(runId);
+      if (record) head = { seq: record.headSeq, createdAt: record.createdAt };
+    }
+    const cached = head && this.states.take(runId, head);
     if (cached) return cached;
     const state = await loadRunState(this.store, runId);
     if (!state) throw new RunNotFoundError(runId);

@@ -11,15 +11,19 @@ const DEFAULT_LIMIT = 1000;
  * taker gets its own copy to fold into.
  */
 export class RunStateCache {
-  private readonly entries = new Map<string, { headSeq: number; json: string }>();
+  private readonly entries = new Map<string, { headSeq: number; createdAt: string; json: string }>();
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 
-  /** The run's state if it was remembered at exactly `headSeq`. */
-  take(runId: string, headSeq: number): RunState | undefined {
+  /**
+   * The run's state if it was remembered at exactly `head.seq`, for the run created at
+   * `head.createdAt` (a run purged and started again under the same id is another run).
+   */
+  take(runId: string, head: { seq: number; createdAt: string }): RunState | undefined {
     const entry = this.entries.get(runId);
     if (!entry) return undefined;
-    if (entry.headSeq === headSeq) return JSON.parse(entry.json) as RunState;
+    if (entry.headSeq === head.seq && entry.createdAt === head.createdAt)
+      return JSON.parse(entry.json) as RunState;
     this.entries.delete(runId);
     return undefined;
   }
@@ -32,7 +36,11 @@ export class RunStateCache {
   remember(state: RunState): void {
     this.entries.delete(state.runId);
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(state.runId, { headSeq: state.seq, json: JSON.stringify(state) });
+    this.entries.set(state.runId, {
+      headSeq: state.seq,
+      createdAt: state.createdAt,
+      json: JSON.stringify(state),
+    });
   }
 
   forget(runId: string): void {

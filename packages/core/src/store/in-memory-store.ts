@@ -195,6 +195,7 @@ export class InMemoryStore implements Store {
       epoch: r.leaseEpoch,
       expiresAtMs: r.leaseExpiresAtMs,
       headSeq: r.headSeq,
+      runCreatedAt: r.createdAt,
     };
   }
 }

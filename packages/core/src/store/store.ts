@@ -29,10 +29,12 @@ export interface Lease {
   epoch: number;
   expiresAtMs: number;
   /**
-   * The run's head seq when the lease was granted (acquireLease always sets it): a driver
-   * holding the state at exactly this seq need not read the run again.
+   * The run's head seq and creation time when the lease was granted (acquireLease always sets
+   * both): a driver holding the state of this very run (not an earlier run purged and started
+   * again under the same id) at exactly this seq need not read the run again.
    */
   headSeq?: number;
+  runCreatedAt?: string;
 }
 
 export interface LeaseRequest {

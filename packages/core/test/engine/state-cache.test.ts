@@ -8,14 +8,14 @@ function gated(effects: string[]): Graph {
       {
         name: 'deploy',
         requiresApproval: true,
-        invoke: () => {
-          effects.push('deploy');
+        invoke: (args) => {
+          effects.push(`deploy ${JSON.stringify(args)}`);
           return 'ok';
         },
       },
     ],
     nodes: {
-      act: async (ctx) => ({ next: END, output: (await ctx.callTool('deploy', { v: 1 })).status }),
+      act: async (ctx) => ({ next: END, output: (await ctx.callTool('deploy', { v: ctx.input })).status }),
     },
   });
 }
@@ -42,7 +42,7 @@ describe("the engine's cache of run states", () => {
     await engine.approve(parked.runId, { by: 'alice' });
     const done = await engine.resume(parked.runId);
     expect(done.status).toBe('completed');
-    expect(effects).toEqual(['deploy']);
+    expect(effects).toEqual(['deploy {"v":null}']);
     expect(reads() - before).toBe(1);
   });
 
@@ -56,11 +56,27 @@ describe("the engine's cache of run states", () => {
     expect((await a.get(parked.runId)).pending).toEqual([]);
     const done = await a.resume(parked.runId);
     expect(done.status).toBe('completed');
-    expect(effects).toEqual(['deploy']);
+    expect(effects).toEqual(['deploy {"v":null}']);
     // And a state a remembers after its own work is dropped once b appends again.
     const second = await a.run(null);
     await b.reject(second.runId, { by: 'bob', reason: 'no' });
     expect((await a.resume(second.runId)).status).not.toBe('waiting_on_human');
-    expect(effects).toEqual(['deploy']);
+    expect(effects).toEqual(['deploy {"v":null}']);
+  });
+
+  it('does not take a run purged and started again under the same id for the old one', async () => {
+    const effects: string[] = [];
+    const store = new InMemoryStore();
+    const clock = new FakeClock();
+    const here = new Engine({ store, graph: gated(effects), clock });
+    const elsewhere = new Engine({ store, graph: gated(effects), clock });
+    const old = await here.run('old', { runId: 'order-1' }); // remembered here at its park
+    await store.purgeRun('order-1');
+    clock.advance(1000);
+    const again = await elsewhere.run('new', { runId: 'order-1' });
+    expect(again.eventCount).toBe(old.eventCount); // same id, same head seq, another run
+    await here.approve('order-1', { by: 'alice' });
+    expect((await here.resume('order-1')).status).toBe('completed');
+    expect(effects).toEqual(['deploy {"v":"new"}']);
   });
 });

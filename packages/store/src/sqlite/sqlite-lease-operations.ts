@@ -20,7 +20,14 @@ export class SqliteLeaseOperations implements LeaseOperations {
         const row = tx.statements.acquireLease(runId, req.owner, expiresAtMs, req.now);
         if (!row) throw refusedAcquire(runId, tx.currentRun(runId));
         tx.wrote(row);
-        return { runId, owner: req.owner, epoch: row.leaseEpoch, expiresAtMs, headSeq: row.headSeq };
+        return {
+          runId,
+          owner: req.owner,
+          epoch: row.leaseEpoch,
+          expiresAtMs,
+          headSeq: row.headSeq,
+          runCreatedAt: row.createdAt,
+        };
       },
     });
   }

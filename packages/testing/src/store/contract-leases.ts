@@ -67,6 +67,7 @@ export function leaseContract(ctx: ContractContext): void {
       await seedRun(s, id, 0);
       const l = await s.acquireLease(id, { owner: 'A', ttlMs: 100, now: 0 });
       expect(l.headSeq).toBe(1);
+      expect(l.runCreatedAt).toBe((await s.getRun(id))?.createdAt);
       const renewed = await s.renewLease(l, { ttlMs: 100, now: 90 });
       expect(renewed.expiresAtMs).toBe(190);
       await expect(s.acquireLease(id, { owner: 'B', ttlMs: 100, now: 150 })).rejects.toBeInstanceOf(
