@@ -21,6 +21,7 @@ import {
   SNAPSHOTS_KEPT,
 } from '@kestrion/core';
 import { toRawEventRow, toRunRecord } from './row-mapping';
+import { readRunRecord } from './read-run';
 import type { StoreDialect } from './store-dialect';
 
 // Rows per round trip when streaming a run: large enough that a 10,000-event run is a few
@@ -116,13 +117,8 @@ export class KyselyStore implements Store {
     return row && { runId, foldVersion, seq: Number(row.seq), state: JSON.parse(row.state) };
   }
 
-  async getRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.db
-      .selectFrom('kestrion_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .executeTakeFirst();
-    return row && toRunRecord(row);
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return readRunRecord(this.db, runId);
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {

@@ -7,7 +7,7 @@ import {
 } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import { assertLeaseCurrent } from './append-checks';
-import { toRunRecord } from './row-mapping';
+import { readRunRecord } from './read-run';
 import type { KestrionDatabase } from './schema';
 
 /** Acquire / renew / release, as each dialect commits them (see `Store` for the contract). */
@@ -86,12 +86,7 @@ export class KyselyLeaseOperations implements LeaseOperations {
       .execute();
   }
 
-  private async readRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.db
-      .selectFrom('kestrion_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .executeTakeFirst();
-    return row && toRunRecord(row);
+  private readRun(runId: string): Promise<RunRecord | undefined> {
+    return readRunRecord(this.db, runId);
   }
 }

@@ -8,7 +8,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import { assertLeaseCurrent, decodeRows, resolveHeadMismatch } from '../append-checks';
-import { toRunRecord } from '../row-mapping';
+import { readRunRecord } from '../read-run';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
 import { appendStatement } from './postgres-append-statements';
@@ -69,13 +69,8 @@ export class PostgresAppender {
     return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
   }
 
-  private async readRun(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.db
-      .selectFrom('kestrion_runs')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .executeTakeFirst();
-    return row && toRunRecord(row);
+  private readRun(runId: string): Promise<RunRecord | undefined> {
+    return readRunRecord(this.db, runId);
   }
 
   private remember(r: RunRecord): void {
