@@ -11,11 +11,7 @@ export function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
+export { timeMs } from './engine/timing';
 
 export function progress(msg: string): void {
   process.stderr.write(`  ${msg}\n`);

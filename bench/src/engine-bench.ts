@@ -1,15 +1,16 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, InMemoryStore, type Store } from '@kestrion/core';
+import { Engine } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
-import type { MemorySaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import Database from 'better-sqlite3';
 import { fmt, machineNote, median, progress, runChild, timeMs, writeReport } from './bench-util';
 import { emptyNodeStartMs, rawStepCommitMs } from './engine/floors';
-import { approvalGraph, linearGraph } from './engine/kestrion-graphs';
-import { lgApproval, lgLinear } from './engine/langgraph-graphs';
+import { approvalGraph } from './engine/kestrion-graphs';
+import { kestrionLinear } from './engine/kestrion-linear';
+import { langgraphLinear } from './engine/langgraph-linear';
+import { lgApproval } from './engine/langgraph-graphs';
 
 const STEPS = 1000;
 const PARKED = 1000;
@@ -19,6 +20,8 @@ const RESUME_CONCURRENCY = [1, 32];
 const REPS = 7;
 const WARMUPS = 2;
 const kChild = join(__dirname, 'engine', 'kestrion-child.js');
+const kLinearChild = join(__dirname, 'engine', 'kestrion-linear-child.js');
+const lgLinearChild = join(__dirname, 'engine', 'langgraph-linear-child.js');
 const lgChild = join(__dirname, 'engine', 'langgraph-child.js');
 
 /** Bytes of an SQLite database after folding its WAL into the main file. */
@@ -27,28 +30,6 @@ function dbBytes(path: string): number {
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
-}
-
-async function kestrionLinear(store: Store, steps: number, grow = false): Promise<number> {
-  const engine = new Engine({ store, graph: linearGraph(steps, grow) });
-  return timeMs(async () => {
-    const v = await engine.run(null);
-    if (v.status !== 'completed') throw new Error(`bench run ended ${v.status}: ${v.error?.message}`);
-  });
-}
-
-async function langgraphLinear(
-  steps: number,
-  grow: boolean,
-  saver?: SqliteSaver | MemorySaver,
-): Promise<number> {
-  const graph = lgLinear(steps, grow, saver);
-  return timeMs(() =>
-    graph.invoke(
-      { count: 0 },
-      { configurable: { thread_id: `t-${Math.random()}` }, recursionLimit: steps + 10 },
-    ),
-  );
 }
 
 interface Row {
@@ -66,32 +47,32 @@ export async function runEngineBench(): Promise<string> {
   const extra: string[] = [];
   const floors: string[] = [];
   try {
-    progress(`1,000-step linear run, ${WARMUPS} warm-ups then ${REPS} interleaved reps per system`);
-    let n = 0;
-    const withStore = async (url: string) => {
-      const s = await openStore(url);
-      try {
-        return await kestrionLinear(s, STEPS);
-      } finally {
-        await s.close();
-      }
+    progress(`1,000-step linear run: ${REPS} rounds, each system in its own fresh process`);
+    // Each sample is a fresh child process running one system alone: warm-up runs (at least
+    // WARMUPS and 1,500 ms, so the JIT settles), then the median of 3 measured runs. Sharing one
+    // process let LangGraph's heap and JIT state tax Kestrion's steps (~5 µs of ~48 at NORMAL,
+    // measured). Rounds rotate the order, so a slow spell of this noisy machine lands on all
+    // systems alike.
+    const systems: Record<string, [string, string]> = {
+      kNormal: [kLinearChild, 'normal'],
+      kFull: [kLinearChild, 'full'],
+      kMem: [kLinearChild, 'memory'],
+      lgSqlite: [lgLinearChild, 'sqlite'],
+      lgNone: [lgLinearChild, 'none'],
     };
-    const systems: Record<string, () => Promise<number>> = {
-      kNormal: () => withStore(`sqlite://${join(dir, `kn${n++}.db`)}?synchronous=NORMAL`),
-      kFull: () => withStore(`sqlite://${join(dir, `kf${n++}.db`)}`),
-      kMem: () => kestrionLinear(new InMemoryStore(), STEPS),
-      lgSqlite: () => langgraphLinear(STEPS, false, SqliteSaver.fromConnString(join(dir, `lg${n++}.db`))),
-      lgNone: () => langgraphLinear(STEPS, false),
-    };
-    // Warm-ups bring every JIT to steady state; then one rep of each system per round, in an
-    // order that rotates, so a slow spell of this noisy machine lands on all of them alike.
     const names = Object.keys(systems);
-    for (let w = 0; w < WARMUPS; w++) for (const name of names) await systems[name]?.();
     const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
     for (let rep = 0; rep < REPS; rep++)
       for (let i = 0; i < names.length; i++) {
         const name = names[(rep + i) % names.length] as string;
-        samples[name]?.push((await (systems[name] as () => Promise<number>)()) / STEPS);
+        const [script, system] = systems[name] as [string, string];
+        const { msPerStep } = runChild<{ msPerStep: number }>(script, [
+          system,
+          dir,
+          String(WARMUPS),
+          String(STEPS),
+        ]).result;
+        samples[name]?.push(msPerStep);
       }
     const perStep = (name: string) => median(samples[name] ?? []);
     const kNormal = perStep('kNormal');
@@ -276,7 +257,7 @@ export async function runEngineBench(): Promise<string> {
     '',
     [
       "`npm run bench -- engine`: Kestrion's engine side by side with LangGraph JS (`@langchain/langgraph` 1.7 + `@langchain/langgraph-checkpoint-sqlite`) on the same work, in one run.",
-      `Linear runs: ${WARMUPS} warm-ups per system, then medians of ${REPS} reps run round-robin (each round in a rotated order).`,
+      `Linear runs: medians of ${REPS} rounds; each sample is a fresh process running one system alone (warm-up runs: at least ${WARMUPS} and 1,500 ms; then the median of 3 measured runs), rounds in rotated order.`,
       `Approve-and-resume: ${PARKED} parked runs per system, approved and resumed in a fresh child process, one at a time and ${RESUME_CONCURRENCY[1]} at a time.`,
       'Ready: each child reports `performance.now()` (ms since its process started) once ready; median of 7, interleaved.',
     ].join(' '),
