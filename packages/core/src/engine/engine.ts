@@ -14,7 +14,6 @@ import type { Provider } from '../providers/provider';
 
 import { isTerminal, type RunState } from '../state/run-state';
 import { loadRunState } from '../store/load-run';
-import { RunStateCache } from './run-state-cache';
 import type { Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
@@ -23,6 +22,7 @@ import { RunStateError } from './engine-errors';
 import type { Graph } from './graph';
 import { LeaseKeeper } from './lease-keeper';
 import { type DriverDeps, RunDriver, type RunLimits } from './run-driver';
+import { RunStateCache } from './run-state-cache';
 import { type RunView, toRunView } from './run-view';
 import { type Draft, type RunObserver, RunWriter } from './run-writer';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
