@@ -18,7 +18,6 @@ import {
   type Store,
   type StoredEvent,
   assertValidRunId,
-  SNAPSHOTS_KEPT,
 } from '@kestrion/core';
 import { toRawEventRow, toRunRecord } from './row-mapping';
 import { readRunRecord } from './read-run';
@@ -77,33 +76,8 @@ export class KyselyStore implements Store {
     }
   }
 
-  async saveSnapshot(s: Snapshot): Promise<void> {
-    const state = JSON.stringify(s.state);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('kestrion_snapshots')
-        .values({ run_id: s.runId, fold_version: s.foldVersion, seq: s.seq, state })
-        .onConflict((oc) => oc.columns(['run_id', 'fold_version', 'seq']).doNothing())
-        .execute();
-      // Retention: snapshots are a cache; only the newest SNAPSHOTS_KEPT per fold version stay,
-      // so a long run's database grows with its events, not with copies of its state.
-      const keep = await trx
-        .selectFrom('kestrion_snapshots')
-        .select('seq')
-        .where('run_id', '=', s.runId)
-        .where('fold_version', '=', s.foldVersion)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .offset(SNAPSHOTS_KEPT - 1)
-        .executeTakeFirst();
-      if (keep)
-        await trx
-          .deleteFrom('kestrion_snapshots')
-          .where('run_id', '=', s.runId)
-          .where('fold_version', '=', s.foldVersion)
-          .where('seq', '<', keep.seq)
-          .execute();
-    });
+  saveSnapshot(s: Snapshot): Promise<void> {
+    return this.dialect.snapshots.save(s);
   }
 
   async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {

@@ -1,6 +1,7 @@
 import type { AppendResult, ClaimRequest, Lease, RawEventRow } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { LeaseOperations } from './lease-operations';
+import type { SnapshotWrites } from './snapshot-writes';
 import type { KestrionDatabase } from './schema';
 
 /** One append, already redacted, size-checked and serialized. */
@@ -13,7 +14,7 @@ export interface AppendRequest {
 
 /**
  * What differs between SQLite and PostgreSQL, and nothing else: how appends are committed
- * and leases are committed (group commit vs one statement each), how the next run is claimed, and how driver
+ * leases and snapshots are committed (group commit vs one statement each), how the next run is claimed, and how driver
  * errors are translated at the boundary.
  */
 export interface StoreDialect {
@@ -21,6 +22,7 @@ export interface StoreDialect {
   readonly db: Kysely<KestrionDatabase>;
   append(request: AppendRequest): Promise<AppendResult>;
   readonly leases: LeaseOperations;
+  readonly snapshots: SnapshotWrites;
   claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
   /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown;

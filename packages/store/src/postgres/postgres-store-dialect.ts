@@ -10,6 +10,7 @@ import {
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { KyselyLeaseOperations } from '../lease-operations';
+import { KyselySnapshotWrites } from '../snapshot-writes';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
@@ -24,6 +25,7 @@ export class PostgresStoreDialect implements StoreDialect {
   private readonly pool: Pool;
   private readonly appender: PostgresAppender;
   readonly leases: KyselyLeaseOperations;
+  readonly snapshots: KyselySnapshotWrites;
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
     this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
@@ -33,6 +35,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.appender = new PostgresAppender(this.db, this.pool, registry);
     this.leases = new KyselyLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
+    this.snapshots = new KyselySnapshotWrites(this.db);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

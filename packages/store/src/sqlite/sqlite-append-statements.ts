@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RawEventRow, RunRecord } from '@kestrion/core';
+import { type RawEventRow, type RunRecord, SNAPSHOTS_KEPT } from '@kestrion/core';
 import { toRunRecord } from '../row-mapping';
 import type { RunsTable } from '../schema';
 
@@ -32,6 +32,9 @@ export class SqliteAppendStatements {
   private readonly release: Database.Statement<unknown[], RunsTable>;
   private readonly insertRun: Database.Statement<unknown[]>;
   private readonly selectPosition: Database.Statement<[], Position>;
+  private readonly insertSnapshot: Database.Statement<unknown[]>;
+  private readonly selectKeptSnapshot: Database.Statement<unknown[], number>;
+  private readonly deleteOlderSnapshots: Database.Statement<unknown[]>;
   /** Rows changed by this object's statements since `takeWritten` was last called. */
   private written = 0;
   private readonly selectIds: Database.Statement<[string, number, number], { seq: number; event_id: string }>;
@@ -83,6 +86,17 @@ export class SqliteAppendStatements {
     );
     this.selectPosition = p<[], Position>(
       'select data_version as version, total_changes() as changes from pragma_data_version',
+    );
+    this.insertSnapshot = p(
+      `insert into kestrion_snapshots (run_id, fold_version, seq, state) values (?, ?, ?, ?)
+         on conflict (run_id, fold_version, seq) do nothing`,
+    );
+    this.selectKeptSnapshot = p<unknown[], number>(
+      `select seq from kestrion_snapshots where run_id = ? and fold_version = ?
+         order by seq desc limit 1 offset ?`,
+    ).pluck();
+    this.deleteOlderSnapshots = p(
+      'delete from kestrion_snapshots where run_id = ? and fold_version = ? and seq < ?',
     );
     this.selectIds = p(
       'select seq, event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
@@ -203,6 +217,15 @@ export class SqliteAppendStatements {
   /** Clears a lease that is still current; undefined when it was not. */
   releaseLease(runId: string, owner: string, epoch: number): RunRecord | undefined {
     return this.changedRow(this.release.get(runId, owner, epoch));
+  }
+
+  /** Saves a snapshot and keeps only the newest SNAPSHOTS_KEPT of the run's fold version. */
+  saveSnapshot(runId: string, foldVersion: number, seq: number, state: string): void {
+    this.count(this.insertSnapshot.run(runId, foldVersion, seq, state));
+    // Retention: snapshots are a cache; a long run's database grows with its events, not with
+    // copies of its state.
+    const keep = this.selectKeptSnapshot.get(runId, foldVersion, SNAPSHOTS_KEPT - 1);
+    if (keep !== undefined) this.count(this.deleteOlderSnapshots.run(runId, foldVersion, keep));
   }
 
   private count(result: Run): void {

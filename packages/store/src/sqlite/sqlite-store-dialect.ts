@@ -11,6 +11,7 @@ import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { SqliteAppender } from './sqlite-appender';
 import { SqliteLeaseOperations } from './sqlite-lease-operations';
+import { SqliteSnapshotWrites } from './sqlite-snapshot-writes';
 import type { SqliteStoreConfig } from './sqlite-config';
 import { openSqliteDatabase } from './sqlite-connection';
 import { withStatementCache } from './sqlite-statement-cache';
@@ -40,6 +41,7 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly db: Kysely<KestrionDatabase>;
   private readonly appender: SqliteAppender;
   readonly leases: SqliteLeaseOperations;
+  readonly snapshots: SqliteSnapshotWrites;
 
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
     const database = openSqliteDatabase(config);
@@ -54,6 +56,7 @@ export class SqliteStoreDialect implements StoreDialect {
       config.maxBatch ?? 500,
     );
     this.leases = new SqliteLeaseOperations(this.appender);
+    this.snapshots = new SqliteSnapshotWrites(this.appender);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

@@ -5,7 +5,7 @@ import {
   loadRunState,
   UnsupportedVersionError,
 } from '@kestrion/core';
-import { type ContractContext, readAll, seedRun } from './contract-context';
+import { type ContractContext, entered, readAll, seedRun } from './contract-context';
 
 export function readContract(ctx: ContractContext): void {
   describe('reading', () => {
@@ -64,6 +64,31 @@ export function readContract(ctx: ContractContext): void {
       expect((await s.loadSnapshot(id, FOLD_VERSION, 9))?.seq).toBe(8);
       expect(await s.loadSnapshot(id, FOLD_VERSION, 7)).toBeUndefined();
       expect((await s.loadSnapshot(id, FOLD_VERSION + 1))?.seq).toBe(9);
+    });
+
+    it('keeps snapshots and appends of many runs issued at once apart', async () => {
+      // Stores that commit many writes together (SQLite's write queue) must keep each run's
+      // snapshots, retention and head its own.
+      const s = ctx.store();
+      const ids = Array.from({ length: 5 }, () => ctx.newRunId('snap'));
+      for (const id of ids) await seedRun(s, id, 3);
+      const states = new Map<string, ReturnType<typeof foldEvents>>();
+      for (const id of ids) states.set(id, foldEvents(undefined, await readAll(s, id)));
+      // Runs at once, each run's own snapshots in order (as its single writer saves them).
+      await Promise.all(
+        ids.map(async (id, i) => {
+          const appended = s.append(id, 4, [entered(`more${i}`, 4)]);
+          for (const seq of [2, 3, 4])
+            await s.saveSnapshot({ runId: id, seq, foldVersion: FOLD_VERSION, state: states.get(id)! });
+          await appended;
+        }),
+      );
+      for (const id of ids) {
+        expect((await s.loadSnapshot(id, FOLD_VERSION))?.seq).toBe(4);
+        expect((await s.loadSnapshot(id, FOLD_VERSION, 3))?.seq).toBe(3);
+        expect(await s.loadSnapshot(id, FOLD_VERSION, 2)).toBeUndefined();
+        expect((await s.getRun(id))?.headSeq).toBe(5);
+      }
     });
   });
 }
