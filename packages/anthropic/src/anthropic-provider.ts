@@ -3,7 +3,8 @@ import {
   ConfigurationError,
   costOf,
   priceOf,
-  retryPolicy,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
   type CompleteOptions,
@@ -35,7 +36,7 @@ export interface AnthropicOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_PROVIDER_TIMEOUT_MS;
 
 /**
  * A Provider on Anthropic's Messages API through the official SDK. Streams (SSE) when the call
@@ -60,10 +61,7 @@ export class AnthropicProvider implements Provider {
     if (model === '')
       throw new ConfigurationError('anthropic(model): pass a model id such as "claude-haiku-4-5"');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.policy = retryPolicy({
-      ...options.retry,
-      maxRetries: options.maxRetries ?? options.retry?.maxRetries,
-    });
+    this.policy = providerRetryPolicy(options);
     try {
       this.client = new Anthropic({
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),

@@ -121,8 +121,14 @@ export {
   isRetryableStatus,
 } from './providers/provider-errors';
 export type { ProviderErrorOptions } from './providers/provider-errors';
-export { DEFAULT_RETRY_POLICY, retryPolicy, retryDelayMs } from './providers/retry-policy';
-export type { RetryPolicy } from './providers/retry-policy';
+export {
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_RETRY_POLICY,
+  providerRetryPolicy,
+  retryPolicy,
+  retryDelayMs,
+} from './providers/retry-policy';
+export type { ProviderRetryOptions, RetryPolicy } from './providers/retry-policy';
 export { parseRetryAfterMs } from './providers/retry-after';
 export type { HeaderLookup } from './providers/retry-after';
 export { runProviderCall } from './providers/provider-call';

@@ -2,7 +2,8 @@ import {
   ConfigurationError,
   costOf,
   IncompleteResponseError,
-  retryPolicy,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
   type CompleteOptions,
@@ -33,7 +34,7 @@ export interface OllamaOptions {
 }
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
-export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_PROVIDER_TIMEOUT_MS;
 const FREE: ModelPrice = { inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 };
 
 /**
@@ -60,10 +61,7 @@ export class OllamaProvider implements Provider {
     if (model === '') throw new ConfigurationError('ollama(model): pass a model name such as "qwen3:8b"');
     this.host = normalizeHost(options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.policy = retryPolicy({
-      ...options.retry,
-      maxRetries: options.maxRetries ?? options.retry?.maxRetries,
-    });
+    this.policy = providerRetryPolicy(options);
   }
 
   complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {

@@ -3,7 +3,8 @@ import {
   ConfigurationError,
   costOf,
   priceOf,
-  retryPolicy,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
   type CompleteOptions,
@@ -35,7 +36,7 @@ export interface OpenAIOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_PROVIDER_TIMEOUT_MS;
 
 /**
  * A Provider on OpenAI's Chat Completions API through the official SDK. Streams (SSE, with
@@ -59,10 +60,7 @@ export class OpenAIProvider implements Provider {
   ) {
     if (model === '') throw new ConfigurationError('openai(model): pass a model id such as "gpt-4.1"');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.policy = retryPolicy({
-      ...options.retry,
-      maxRetries: options.maxRetries ?? options.retry?.maxRetries,
-    });
+    this.policy = providerRetryPolicy(options);
     try {
       this.client = new OpenAI({
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),

@@ -73,6 +73,14 @@ function expiry(
   clock: Clock,
 ): Decision | undefined {
   if (!call.deadline || Date.parse(call.deadline) > clock.now()) return undefined;
+  return {
+    drafts: expiryDrafts(call, tool),
+    expired: new ApprovalExpiredError(s.runId, call.callId, call.deadline),
+  };
+}
+
+/** What a passed deadline records: the expiry, and the run's failure when the tool says so. */
+export function expiryDrafts(call: ToolCallState, tool: ToolDefinition | undefined): Draft[] {
   const outcome = tool?.onApprovalTimeout ?? 'reject';
   const drafts: Draft[] = [{ type: 'approval.expired', data: { callId: call.callId, outcome } }];
   if (outcome === 'fail')
@@ -81,11 +89,11 @@ function expiry(
       data: {
         error: {
           code: 'approval_expired',
-          message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline}`,
+          message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline ?? '?'}`,
         },
       },
     });
-  return { drafts, expired: new ApprovalExpiredError(s.runId, call.callId, call.deadline) };
+  return drafts;
 }
 
 export function decideApproval(

@@ -1,4 +1,5 @@
 import { approvalBindingProblem, requiredRoles } from '../approvals/approval-policy';
+import { expiryDrafts } from '../approvals/decisions';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import type { RunState, ToolCallState } from '../state/run-state';
@@ -136,19 +137,9 @@ export class ToolBatch {
     for (const id of callIds) {
       const call = this.call(id);
       if (call.status === 'awaiting_approval' && call.deadline && Date.parse(call.deadline) <= now) {
-        const outcome = this.d.tools.get(call.tool)?.onApprovalTimeout ?? 'reject';
-        drafts.push({ type: 'approval.expired', data: { callId: id, outcome } });
-        if (outcome === 'fail')
-          drafts.push({
-            type: 'run.failed',
-            data: {
-              error: {
-                code: 'approval_expired',
-                message: `approval of ${call.tool} (${id}) expired at ${call.deadline}`,
-              },
-            },
-          });
-        if (outcome !== 'reject') {
+        const tool = this.d.tools.get(call.tool);
+        drafts.push(...expiryDrafts(call, tool));
+        if ((tool?.onApprovalTimeout ?? 'reject') !== 'reject') {
           await this.d.writer.append(drafts);
           await this.d.interrupt.fire({ kind: 'ended' });
         }

@@ -39,6 +39,20 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   return policy;
 }
 
+/** How a provider's options name its retries: `maxRetries` wins over `retry.maxRetries`. */
+export interface ProviderRetryOptions {
+  maxRetries?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The policy a provider built from its options uses. */
+export function providerRetryPolicy(options: ProviderRetryOptions): RetryPolicy {
+  return retryPolicy({ ...options.retry, maxRetries: options.maxRetries ?? options.retry?.maxRetries });
+}
+
+/** Each attempt's time limit when a provider's options set none (the whole streamed answer included). */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 600_000;
+
 /**
  * The wait before retry number `retry` (1-based) after `error`, or undefined when the error
  * must be thrown: not retryable, retries used up, or a `Retry-After` beyond `maxRetryAfterMs`.
