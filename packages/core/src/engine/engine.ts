@@ -145,6 +145,7 @@ export class Engine {
       driver?.stop(new Error('lease lost')),
     );
     let writer: RunWriter | undefined;
+    let endedHere = false;
     try {
       const state = await this.load(
         runId,
@@ -156,11 +157,15 @@ export class Engine {
       if (await this.drivable(state)) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
         await driver.drive(state.status === 'waiting_on_human');
+        endedHere = isTerminal(writer.state.status);
       }
       return toRunView(writer.state);
     } finally {
       this.keepState(runId, writer);
-      await keeper.release();
+      // The append that ended the run freed the lease with it (Store contract); a run found
+      // already ended still holds the lease just taken, which is released.
+      if (endedHere) keeper.stop();
+      else await keeper.release();
     }
   }
 

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
+import { isTerminal } from '../state/run-state';
 import type { RunRecord } from './store';
 
 const PROGRESS = new Set(['node.entered', 'llm.requested', 'tool.requested', 'tool.started']);
@@ -35,7 +36,10 @@ function unpark(r: RunRecord, reason: RunRecord['waitingReason']): void {
 /**
  * The `runs` row after `events`, computed from the previous row and the new events alone
  * (no full fold), so a store can update it inside the append transaction. Lease columns are
- * carried over untouched: they belong to the lease operations. Pure.
+ * carried over untouched (they belong to the lease operations) except when the run ends: an
+ * ended run can never be driven again, so the append that ends it also frees its lease (no
+ * release round trip, and no lease left on a finished run if its driver dies right after).
+ * Pure.
  */
 export function projectRunRecord(prev: RunRecord | undefined, events: readonly StoredEvent[]): RunRecord {
   const first = events[0];
@@ -101,6 +105,10 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
     }
     r.headSeq = e.seq;
     r.updatedAt = e.at;
+  }
+  if (isTerminal(r.status)) {
+    r.leaseOwner = null;
+    r.leaseExpiresAtMs = null;
   }
   return r;
 }

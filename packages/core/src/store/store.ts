@@ -110,7 +110,9 @@ export interface ClaimRequest extends LeaseRequest {
  *   throws (`CorruptLogError`, `UnsupportedVersionError`) naming the run and seq.
  * - Leases: `acquireLease` throws `RunBusyError` while another owner's lease is live; an
  *   expired lease is taken over with a higher epoch. `renewLease` and an append with
- *   `{ lease }` throw `LeaseLostError` once the lease is no longer current.
+ *   `{ lease }` throw `LeaseLostError` once the lease is no longer current. An append that
+ *   moves the run to an ended status (completed, failed, cancelled, expired) frees the lease
+ *   in the same write: nothing can drive an ended run, so its driver skips the release.
  */
 export interface Store {
   append(

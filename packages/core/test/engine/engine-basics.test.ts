@@ -140,4 +140,25 @@ describe('Engine basics', () => {
     release();
     expect((await first).status).toBe('completed');
   });
+
+  it('lets the append that ends a run free its lease; a run found ended is released', async () => {
+    const store = new InMemoryStore();
+    const releases: string[] = [];
+    const release = store.releaseLease.bind(store);
+    store.releaseLease = async (lease) => {
+      releases.push(lease.runId);
+      return release(lease);
+    };
+    const graph = defineGraph({ name: 'one', start: 'a', nodes: { a: () => ({ next: END, output: 1 }) } });
+    const engine = new Engine({ store, graph });
+    const done = await engine.run(null);
+    expect(done.status).toBe('completed');
+    expect(releases).toEqual([]); // no release round trip after run.completed
+    expect(await store.getRun(done.runId)).toMatchObject({ leaseOwner: null, leaseExpiresAtMs: null });
+
+    // Resuming the ended run takes a lease and finds nothing to do: that lease must not stay.
+    await engine.resume(done.runId);
+    expect(releases).toEqual([done.runId]);
+    expect((await store.getRun(done.runId))?.leaseOwner).toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
 import type { QueryConfig } from 'pg';
-import type { RunRecord } from '@kestrion/core';
+import { type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
 import type { AppendRequest } from '../store-dialect';
 
 /** Inserts the append's events, but only when the guard (the `runs` write) took. */
@@ -9,9 +9,16 @@ const INSERT_EVENTS = `insert into kestrion_events (run_id, seq, event_id, type,
     as t(seq, id, type, v, at, data, cost)
   where exists (select 1 from guard)`;
 
-/** Moves the head, guarded by `head_seq = expectedSeq` (and the lease, for the lease variant). */
+const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
+
+/**
+ * Moves the head, guarded by `head_seq = expectedSeq` (and the lease, for the lease variant).
+ * An append that ends the run also frees its lease (see projectRunRecord).
+ */
 const UPDATE_RUN = `update kestrion_runs set status = $9, waiting_reason = $10, head_seq = $11, agent = $12,
-    parent_run_id = $13, pending_approvals = $14, updated_at = $15
+    parent_run_id = $13, pending_approvals = $14, updated_at = $15,
+    lease_owner = case when $9 in (${ENDED}) then null else lease_owner end,
+    lease_expires_at_ms = case when $9 in (${ENDED}) then null else lease_expires_at_ms end
   where run_id = $1 and head_seq = $16`;
 
 const INSERT_RUN = `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id,

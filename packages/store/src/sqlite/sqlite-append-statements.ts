@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
-import { type RawEventRow, type RunRecord, SNAPSHOTS_KEPT } from '@kestrion/core';
+import { type RawEventRow, type RunRecord, SNAPSHOTS_KEPT, TERMINAL_STATUSES } from '@kestrion/core';
 import { toRunRecord } from '../row-mapping';
 import type { RunsTable } from '../schema';
+
+const ENDED_STATUSES: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
+const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
+/** Two `?`, each bound to the new status: the lease goes when the run ends. */
+const FREE_LEASE_WHEN_ENDED = `lease_owner = case when ? in (${ENDED}) then null else lease_owner end,
+  lease_expires_at_ms = case when ? in (${ENDED}) then null else lease_expires_at_ms end`;
 
 type Run = Database.RunResult;
 
@@ -26,6 +32,7 @@ export class SqliteAppendStatements {
   private readonly insertEvent: Database.Statement<unknown[]>;
   private readonly updateRun: Database.Statement<unknown[]>;
   private readonly updateProgress: Database.Statement<unknown[]>;
+  private readonly updateEnded: Database.Statement<unknown[]>;
   private readonly updateHead: Database.Statement<unknown[]>;
   private readonly acquire: Database.Statement<unknown[], RunsTable>;
   private readonly renew: Database.Statement<unknown[], RunsTable>;
@@ -52,16 +59,22 @@ export class SqliteAppendStatements {
     this.insertEvent = p(
       'insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost) values (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    // Lease columns belong to the lease operations; the append leaves them as they are.
+    // Lease columns belong to the lease operations; an append leaves them as they are unless
+    // it ends the run, which frees the lease (see projectRunRecord). The status is bound twice.
     this.updateRun = p(
       `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, agent = ?, parent_run_id = ?,
-         pending_approvals = ?, created_at = ?, updated_at = ? where run_id = ?`,
+         pending_approvals = ?, created_at = ?, updated_at = ?,
+         ${FREE_LEASE_WHEN_ENDED} where run_id = ?`,
     );
     // Most appends move only these; assigning fewer columns keeps SQLite from rewriting the
     // entries of the created/agent/parent indexes on every append.
     this.updateProgress = p(
       `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?
          where run_id = ?`,
+    );
+    this.updateEnded = p(
+      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?,
+         lease_owner = null, lease_expires_at_ms = null where run_id = ?`,
     );
     // While the status stays, the status index need not be touched: one page less per commit.
     this.updateHead = p(
@@ -168,7 +181,7 @@ export class SqliteAppendStatements {
     if (sameIdentity && prev.status === r.status)
       return this.updateHead.run(r.waitingReason, r.headSeq, r.pendingApprovals, r.updatedAt, r.runId);
     if (sameIdentity)
-      return this.updateProgress.run(
+      return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(
         r.status,
         r.waitingReason,
         r.headSeq,
@@ -186,6 +199,8 @@ export class SqliteAppendStatements {
         r.pendingApprovals,
         r.createdAt,
         r.updatedAt,
+        r.status,
+        r.status,
         r.runId,
       );
     return this.insertRun.run(

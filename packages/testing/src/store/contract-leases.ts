@@ -1,5 +1,5 @@
 import { type Lease, LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
-import { type ContractContext, entered, readAll, seedRun, started } from './contract-context';
+import { type ContractContext, entered, ev, readAll, seedRun, started } from './contract-context';
 
 export function leaseContract(ctx: ContractContext): void {
   describe('leases', () => {
@@ -99,6 +99,33 @@ export function leaseContract(ctx: ContractContext): void {
       await Promise.all(leases.map((l) => s.releaseLease(l)));
       for (const id of free) expect(await s.getRun(id)).toMatchObject({ headSeq: 3, leaseOwner: null });
       for (const id of held) expect(await s.getRun(id)).toMatchObject({ headSeq: 2, leaseOwner: 'other' });
+    });
+
+    it('frees the lease with the append that ends the run, and only then', async () => {
+      const s = ctx.store();
+      const done = ctx.newRunId('ends');
+      await seedRun(s, done, 0);
+      const a = await s.acquireLease(done, { owner: 'A', ttlMs: 10_000, now: 0 });
+      await s.append(done, 1, [entered('a', 1)], { lease: a });
+      expect(await s.getRun(done)).toMatchObject({ leaseOwner: 'A', leaseExpiresAtMs: 10_000 });
+      await s.append(done, 2, [ev('run.completed', { output: 'ok' })], { lease: a });
+      expect(await s.getRun(done)).toMatchObject({
+        status: 'completed',
+        leaseOwner: null,
+        leaseExpiresAtMs: null,
+      });
+      // Long before A's lease would have expired, another owner may take the (ended) run.
+      expect((await s.acquireLease(done, { owner: 'B', ttlMs: 100, now: 1 })).owner).toBe('B');
+
+      // Cancelled by another process (no lease): the driver's lease goes too, and fences it.
+      const cancelled = ctx.newRunId('cancelled');
+      await seedRun(s, cancelled, 0);
+      const driver = await s.acquireLease(cancelled, { owner: 'driver', ttlMs: 10_000, now: 0 });
+      await s.append(cancelled, 1, [ev('run.cancelled', { by: 'ops' })]);
+      expect(await s.getRun(cancelled)).toMatchObject({ status: 'cancelled', leaseOwner: null });
+      await expect(s.append(cancelled, 2, [entered('late', 1)], { lease: driver })).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
     });
 
     it('refuses a lease on a run that does not exist', async () => {
