@@ -20,7 +20,6 @@ import {
   assertValidRunId,
 } from '@kestrion/core';
 import { toRawEventRow, toRunRecord } from './row-mapping';
-import { readRunRecord } from './read-run';
 import type { StoreDialect } from './store-dialect';
 
 // Rows per round trip when streaming a run: large enough that a 10,000-event run is a few
@@ -61,14 +60,7 @@ export class KyselyStore implements Store {
     let from = options.fromSeq ?? 1;
     const decoder = new EventDecoder(runId, from, this.codec.registry);
     for (;;) {
-      const page = await this.db
-        .selectFrom('kestrion_events')
-        .selectAll()
-        .where('run_id', '=', runId)
-        .where('seq', '>=', from)
-        .orderBy('seq')
-        .limit(pageSize)
-        .execute();
+      const page = await this.dialect.reads.eventsPage(runId, from, pageSize);
       for (const row of page) yield decoder.decode(toRawEventRow(row));
       const last = page[page.length - 1];
       if (page.length < pageSize || !last) return;
@@ -81,18 +73,12 @@ export class KyselyStore implements Store {
   }
 
   async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {
-    let q = this.db
-      .selectFrom('kestrion_snapshots')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('fold_version', '=', foldVersion);
-    if (maxSeq !== undefined) q = q.where('seq', '<=', maxSeq);
-    const row = await q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const row = await this.dialect.reads.latestSnapshot(runId, foldVersion, maxSeq);
     return row && { runId, foldVersion, seq: Number(row.seq), state: JSON.parse(row.state) };
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {
-    return readRunRecord(this.db, runId);
+    return this.dialect.reads.run(runId);
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {

@@ -106,9 +106,14 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** Brings the schema up to date; idempotent, applied on every open. */
+/** Names of every migration, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
+
+/**
+ * Applies the migrations a database is missing; idempotent. `openStore` calls it only when
+ * the database is behind `LATEST_MIGRATION`.
+ */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  if (await isUpToDate(db)) return;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
@@ -121,22 +126,5 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
     throw new StoreError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`, {
       cause: error,
     });
-  }
-}
-
-const LATEST = Object.keys(migrations).sort().at(-1) as string;
-
-/**
- * The common case on open: every migration already applied. One query instead of the
- * Migrator's table checks and lock (a process start matters for workers and CLIs).
- */
-async function isUpToDate(db: Kysely<unknown>): Promise<boolean> {
-  try {
-    const { rows } = await sql<{ name: string }>`select max(name) as name from kestrion_migration`.execute(
-      db,
-    );
-    return rows[0]?.name === LATEST;
-  } catch {
-    return false; // no migration table yet: a fresh database
   }
 }

@@ -7,8 +7,8 @@ import {
 } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
-import { migrateToLatest } from './migrations';
 import type { PostgresStoreDialect } from './postgres/postgres-store-dialect';
+import { LATEST_MIGRATION } from './schema-version';
 import type { SqliteSynchronous } from './sqlite/sqlite-config';
 import { SqliteStoreDialect } from './sqlite/sqlite-store-dialect';
 import type { StoreDialect } from './store-dialect';
@@ -38,7 +38,7 @@ export async function openStore(url?: string, options: OpenStoreOptions = {}): P
   const registry = options.registry ?? defaultEventRegistry();
   const dialect = createDialect(target, registry, options);
   try {
-    await migrateToLatest(dialect.db as unknown as Kysely<unknown>);
+    await bringSchemaUpToDate(dialect);
   } catch (error) {
     await dialect.destroy().catch(() => undefined);
     throw error;
@@ -75,6 +75,18 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
   throw new ConfigurationError(
     `unsupported store URL ${JSON.stringify(url)}: use sqlite://path.db, sqlite::memory: or postgres://user@host:5432/db`,
   );
+}
+
+/**
+ * The common case on open is a database with every migration applied: one query, and the
+ * migrations (and, on SQLite, kysely) are not loaded at all. Otherwise the Migrator runs,
+ * under a lock, so processes opening one database at once migrate it once.
+ */
+async function bringSchemaUpToDate(dialect: StoreDialect): Promise<void> {
+  if ((await dialect.reads.migrationHead()) === LATEST_MIGRATION) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { migrateToLatest } = require('./migrations') as typeof import('./migrations');
+  await migrateToLatest(dialect.db as unknown as Kysely<unknown>);
 }
 
 /**

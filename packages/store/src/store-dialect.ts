@@ -2,6 +2,7 @@ import type { AppendResult, ClaimRequest, Lease, RawEventRow } from '@kestrion/c
 import type { Kysely } from 'kysely';
 import type { LeaseOperations } from './lease-operations';
 import type { SnapshotWrites } from './snapshot-writes';
+import type { StoreReads } from './store-reads';
 import type { KestrionDatabase } from './schema';
 
 /** One append, already redacted, size-checked and serialized. */
@@ -19,7 +20,9 @@ export interface AppendRequest {
  */
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
+  /** Kysely on the dialect's connection (SQLite creates it on first use). */
   readonly db: Kysely<KestrionDatabase>;
+  readonly reads: StoreReads;
   append(request: AppendRequest): Promise<AppendResult>;
   readonly leases: LeaseOperations;
   readonly snapshots: SnapshotWrites;

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { KyselyLeaseOperations } from '../lease-operations';
 import { KyselySnapshotWrites } from '../snapshot-writes';
+import { KyselyReads } from '../store-reads';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
@@ -26,6 +27,7 @@ export class PostgresStoreDialect implements StoreDialect {
   private readonly appender: PostgresAppender;
   readonly leases: KyselyLeaseOperations;
   readonly snapshots: KyselySnapshotWrites;
+  readonly reads: KyselyReads;
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
     this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
@@ -36,6 +38,7 @@ export class PostgresStoreDialect implements StoreDialect {
     this.appender = new PostgresAppender(this.db, this.pool, registry);
     this.leases = new KyselyLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
     this.snapshots = new KyselySnapshotWrites(this.db);
+    this.reads = new KyselyReads(this.db);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

@@ -6,11 +6,10 @@ import {
   projectRunRecord,
   type RunRecord,
 } from '@kestrion/core';
-import type { Kysely } from 'kysely';
 import { assertLeaseCurrent, decodeRows, isSameEvents, resendSpan } from '../append-checks';
-import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
 import { SqliteAppendStatements } from './sqlite-append-statements';
+import type { Exclusive } from './sqlite-reads';
 import { SqliteRunCache } from './sqlite-run-cache';
 
 /**
@@ -56,8 +55,8 @@ export class PartialWrite {
  * single-statement one needs none (SQLite undoes a failed statement by itself); a lone job
  * that fails rolls its transaction back.
  *
- * The transaction runs synchronously on prepared statements while holding kysely's
- * connection, so no other query of this store can interleave with it.
+ * The transaction runs synchronously on prepared statements, holding kysely's connection when
+ * kysely is in use, so no other query of this store can interleave with it.
  */
 export class SqliteAppender {
   private queue: Pending[] = [];
@@ -66,7 +65,7 @@ export class SqliteAppender {
   private readonly cache = new SqliteRunCache();
 
   constructor(
-    private readonly db: Kysely<KestrionDatabase>,
+    private readonly exclusive: Exclusive,
     private readonly database: Database.Database,
     private readonly registry: EventRegistry,
     private readonly translate: (err: unknown, runId: string, expectedSeq?: number) => unknown,
@@ -94,7 +93,7 @@ export class SqliteAppender {
     try {
       // The batch is taken once the connection is ours: writes queued meanwhile join it.
       while (this.queue.length > 0)
-        await this.db.connection().execute(async () => this.commitBatch(this.queue.splice(0, this.maxBatch)));
+        await this.exclusive(() => this.commitBatch(this.queue.splice(0, this.maxBatch)));
     } catch (error) {
       // Only acquiring the connection can throw here; every queued write learns of it.
       for (const item of this.queue.splice(0))

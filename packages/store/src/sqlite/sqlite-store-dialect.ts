@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import {
   ConcurrencyError,
   type ClaimRequest,
@@ -6,7 +7,7 @@ import {
   StoreError,
   type AppendResult,
 } from '@kestrion/core';
-import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { SqliteAppender } from './sqlite-appender';
@@ -14,89 +15,60 @@ import { SqliteLeaseOperations } from './sqlite-lease-operations';
 import { SqliteSnapshotWrites } from './sqlite-snapshot-writes';
 import type { SqliteStoreConfig } from './sqlite-config';
 import { openSqliteDatabase } from './sqlite-connection';
-import { withStatementCache } from './sqlite-statement-cache';
+import { SqliteReads } from './sqlite-reads';
+
+type SqliteKyselyModule = typeof import('./sqlite-kysely');
 
 /**
- * Kysely's SQLite adapter takes no migration lock (one connection per process). Several
- * processes opening one file at once need one: BEGIN IMMEDIATE holds SQLite's write lock
- * for the whole migration.
+ * SQLite: writes go through one group-commit queue and the hot reads are prepared statements,
+ * both on the better-sqlite3 handle; kysely (and its ~10 ms of loading) comes in only for what
+ * is built per call — listing, purging, claiming, migrating a database that is behind.
  */
-class LockingSqliteAdapter extends SqliteAdapter {
-  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
-    await sql`begin immediate`.execute(db);
-  }
-  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
-    await sql`commit`.execute(db);
-  }
-}
-
-class KestrionSqliteDialect extends SqliteDialect {
-  override createAdapter(): SqliteAdapter {
-    return new LockingSqliteAdapter();
-  }
-}
-
 export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite' as const;
-  readonly db: Kysely<KestrionDatabase>;
+  private readonly database: Database.Database;
+  private kysely: Kysely<KestrionDatabase> | undefined;
   private readonly appender: SqliteAppender;
   readonly leases: SqliteLeaseOperations;
   readonly snapshots: SqliteSnapshotWrites;
+  readonly reads: SqliteReads;
 
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
-    const database = openSqliteDatabase(config);
-    this.db = new Kysely<KestrionDatabase>({
-      dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
-    });
+    this.database = openSqliteDatabase(config);
+    const exclusive = <T>(work: () => T): T | Promise<T> => this.exclusive(work);
     this.appender = new SqliteAppender(
-      this.db,
-      database,
+      exclusive,
+      this.database,
       registry,
       (e, r, s) => this.translateError(e, r, s),
       config.maxBatch ?? 500,
     );
     this.leases = new SqliteLeaseOperations(this.appender);
     this.snapshots = new SqliteSnapshotWrites(this.appender);
+    this.reads = new SqliteReads(this.database, exclusive);
+  }
+
+  /** Kysely on the same handle, created on first use. */
+  get db(): Kysely<KestrionDatabase> {
+    return (this.kysely ??= loadSqliteKysely().createSqliteKysely(this.database));
+  }
+
+  /**
+   * Runs `work` (synchronous statements) when no kysely transaction is open on the handle: once
+   * kysely exists, its connection is held for the duration, so a transaction it runs across
+   * awaits (a purge) never sees a write or read of ours in the middle, nor we its half.
+   */
+  private exclusive<T>(work: () => T): T | Promise<T> {
+    if (!this.kysely) return work();
+    return this.kysely.connection().execute(async () => work());
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
     return this.appender.append(request);
   }
 
-  async claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
-    return this.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const candidate = await conn
-          .selectFrom('kestrion_runs')
-          .select(['run_id'])
-          .where('status', 'in', statuses)
-          .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at_ms', '<=', req.now)]))
-          .orderBy('updated_at')
-          .limit(1)
-          .executeTakeFirst();
-        let lease: Lease | undefined;
-        if (candidate) {
-          const expiresAtMs = req.now + req.ttlMs;
-          const row = await conn
-            .updateTable('kestrion_runs')
-            .set((eb) => ({
-              lease_owner: req.owner,
-              lease_epoch: eb('lease_epoch', '+', 1),
-              lease_expires_at_ms: expiresAtMs,
-            }))
-            .where('run_id', '=', candidate.run_id)
-            .returning(['lease_epoch'])
-            .executeTakeFirstOrThrow();
-          lease = { runId: candidate.run_id, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
-        }
-        await sql`commit`.execute(conn);
-        return lease;
-      } catch (error) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw this.translateError(error);
-      }
-    });
+  claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
+    return loadSqliteKysely().claimNextWithKysely(this.db, req, statuses, (e) => this.translateError(e));
   }
 
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
@@ -111,6 +83,12 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   async destroy(): Promise<void> {
-    await this.db.destroy();
+    if (this.kysely) await this.kysely.destroy();
+    else this.database.close();
   }
+}
+
+function loadSqliteKysely(): SqliteKyselyModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./sqlite-kysely') as SqliteKyselyModule;
 }

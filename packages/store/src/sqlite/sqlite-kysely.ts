@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+import type { ClaimRequest, Lease } from '@kestrion/core';
+import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { KestrionDatabase } from '../schema';
+import { withStatementCache } from './sqlite-statement-cache';
+
+// Everything of the SQLite store that needs kysely's runtime, loaded on first use only (see
+// SqliteStoreDialect.db): starting, approving and resuming runs never get here.
+
+/**
+ * Kysely's SQLite adapter takes no migration lock (one connection per process). Several
+ * processes opening one file at once need one: BEGIN IMMEDIATE holds SQLite's write lock
+ * for the whole migration.
+ */
+class LockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`begin immediate`.execute(db);
+  }
+  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`commit`.execute(db);
+  }
+}
+
+class KestrionSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new LockingSqliteAdapter();
+  }
+}
+
+export function createSqliteKysely(database: Database.Database): Kysely<KestrionDatabase> {
+  return new Kysely<KestrionDatabase>({
+    dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
+  });
+}
+
+/** The oldest-updated claimable run, leased to `req.owner`, in one write transaction. */
+export async function claimNextWithKysely(
+  db: Kysely<KestrionDatabase>,
+  req: ClaimRequest,
+  statuses: string[],
+  translateError: (err: unknown) => unknown,
+): Promise<Lease | undefined> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const candidate = await conn
+        .selectFrom('kestrion_runs')
+        .select(['run_id'])
+        .where('status', 'in', statuses)
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at_ms', '<=', req.now)]))
+        .orderBy('updated_at')
+        .limit(1)
+        .executeTakeFirst();
+      let lease: Lease | undefined;
+      if (candidate) {
+        const expiresAtMs = req.now + req.ttlMs;
+        const row = await conn
+          .updateTable('kestrion_runs')
+          .set((eb) => ({
+            lease_owner: req.owner,
+            lease_epoch: eb('lease_epoch', '+', 1),
+            lease_expires_at_ms: expiresAtMs,
+          }))
+          .where('run_id', '=', candidate.run_id)
+          .returning(['lease_epoch'])
+          .executeTakeFirstOrThrow();
+        lease = { runId: candidate.run_id, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
+      }
+      await sql`commit`.execute(conn);
+      return lease;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw translateError(error);
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type Database from 'better-sqlite3';
+import type { RunRecord } from '@kestrion/core';
+import { toRunRecord } from '../row-mapping';
+import type { EventsTable, RunsTable, SnapshotsTable } from '../schema';
+import type { StoreReads } from '../store-reads';
+
+/** Runs `read` when no other query of this store can be half-way through a transaction. */
+export type Exclusive = <T>(read: () => T) => T | Promise<T>;
+
+/**
+ * The hot reads as statements prepared once on the better-sqlite3 handle: no query building
+ * per call, and a process that only starts, approves and resumes runs never loads kysely.
+ */
+export class SqliteReads implements StoreReads {
+  private statements: ReturnType<typeof prepare> | undefined;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly exclusive: Exclusive,
+  ) {}
+
+  // Prepared on first use: a statement cannot be prepared before the schema exists.
+  private get s() {
+    return (this.statements ??= prepare(this.db));
+  }
+
+  async eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]> {
+    return this.exclusive(() => this.s.events.all(runId, fromSeq, limit));
+  }
+
+  async latestSnapshot(
+    runId: string,
+    foldVersion: number,
+    maxSeq?: number,
+  ): Promise<SnapshotsTable | undefined> {
+    return this.exclusive(() =>
+      maxSeq === undefined
+        ? this.s.snapshot.get(runId, foldVersion)
+        : this.s.snapshotAtMost.get(runId, foldVersion, maxSeq),
+    );
+  }
+
+  async run(runId: string): Promise<RunRecord | undefined> {
+    const row = await this.exclusive(() => this.s.run.get(runId));
+    return row && toRunRecord(row);
+  }
+
+  async migrationHead(): Promise<string | undefined> {
+    try {
+      const row = this.db.prepare('select max(name) as name from kestrion_migration').get() as
+        { name: string | null } | undefined;
+      return row?.name ?? undefined;
+    } catch {
+      return undefined; // no migration table yet: a fresh database
+    }
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    events: db.prepare<[string, number, number], EventsTable>(
+      'select * from kestrion_events where run_id = ? and seq >= ? order by seq limit ?',
+    ),
+    snapshot: db.prepare<[string, number], SnapshotsTable>(
+      'select * from kestrion_snapshots where run_id = ? and fold_version = ? order by seq desc limit 1',
+    ),
+    snapshotAtMost: db.prepare<[string, number, number], SnapshotsTable>(
+      'select * from kestrion_snapshots where run_id = ? and fold_version = ? and seq <= ? order by seq desc limit 1',
+    ),
+    run: db.prepare<[string], RunsTable>('select * from kestrion_runs where run_id = ?'),
+  };
+}
