@@ -1,5 +1,30 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteStoreConfig } from './sqlite-config';
+
+let addon: { nativeBinding?: string } | undefined;
+
+/**
+ * better-sqlite3's addon where its install builds or downloads it. Left to itself it asks the
+ * `bindings` package, which tries ~13 paths on the first open in every process (~1 ms of start-up);
+ * an unusual build (Debug, custom path) still falls back to that search.
+ */
+function addonOption(): { nativeBinding?: string } {
+  if (addon) return addon;
+  try {
+    const file = join(
+      dirname(require.resolve('better-sqlite3/package.json')),
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    );
+    addon = existsSync(file) ? { nativeBinding: file } : {};
+  } catch {
+    addon = {};
+  }
+  return addon;
+}
 
 /**
  * Opens the database file with Kestrion's defaults: WAL (readers never block the writer),
@@ -7,7 +32,7 @@ import type { SqliteStoreConfig } from './sqlite-config';
  * several processes queue instead of failing.
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
-  const db = new Database(config.filename);
+  const db = new Database(config.filename, addonOption());
   if (config.filename !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${config.synchronous ?? 'FULL'}`);
   db.pragma(`busy_timeout = ${config.busyTimeoutMs ?? 5000}`);
