@@ -1,5 +1,4 @@
 import {
-  ConcurrencyError,
   EventDecoder,
   type EventRegistry,
   LeaseLostError,
@@ -35,29 +34,26 @@ export function isSameEvents(rows: RawEventRow[], stored: Array<{ event_id: stri
 }
 
 /**
- * After a head mismatch: a re-sent append whose event ids already sit at exactly these seqs
- * is reported as a duplicate (stored once); anything else is a ConcurrencyError.
+ * After a head mismatch: true when this is a re-sent append whose event ids already sit at
+ * exactly these seqs (it was stored once; the caller reports a duplicate).
  */
-export async function resolveHeadMismatch(
+export async function isStoredResend(
   db: Kysely<KestrionDatabase>,
   rows: RawEventRow[],
-  expectedSeq: number,
   actualSeq: number | undefined,
   runId: string,
-): Promise<'duplicate'> {
+): Promise<boolean> {
   const span = resendSpan(rows, actualSeq);
-  if (span) {
-    const stored = await db
-      .selectFrom('kestrion_events')
-      .select(['seq', 'event_id'])
-      .where('run_id', '=', runId)
-      .where('seq', '>=', span[0])
-      .where('seq', '<=', span[1])
-      .orderBy('seq')
-      .execute();
-    if (isSameEvents(rows, stored)) return 'duplicate';
-  }
-  throw new ConcurrencyError(runId, expectedSeq, actualSeq);
+  if (!span) return false;
+  const stored = await db
+    .selectFrom('kestrion_events')
+    .select(['seq', 'event_id'])
+    .where('run_id', '=', runId)
+    .where('seq', '>=', span[0])
+    .where('seq', '<=', span[1])
+    .orderBy('seq')
+    .execute();
+  return isSameEvents(rows, stored);
 }
 
 export function decodeRows(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {

@@ -60,14 +60,15 @@ export class InMemoryStore implements Store {
     const encoded = encodeEvents(runId, expectedSeq, events, this.codec);
     const rows = this.rows.get(runId) ?? [];
     const prev = this.runs.get(runId);
-    if (options.lease) checkLease(prev, options.lease);
     const head = rows.length;
-    if (head !== expectedSeq) {
-      const same = encoded.length > 0 && encoded.every((r) => rows[r.seq - 1]?.id === r.id);
-      if (same)
-        return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
-      throw new ConcurrencyError(runId, expectedSeq, head);
-    }
+    // A re-sent append already stored is a duplicate even if its lease has gone since (an
+    // append that ended the run freed it); otherwise a lost lease, then a moved head, fails it.
+    const resent =
+      head !== expectedSeq && encoded.length > 0 && encoded.every((r) => rows[r.seq - 1]?.id === r.id);
+    if (resent)
+      return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
+    if (options.lease) checkLease(prev, options.lease);
+    if (head !== expectedSeq) throw new ConcurrencyError(runId, expectedSeq, head);
     if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
     const ids = this.eventIds.get(runId) ?? new Set<string>();
     if (encoded.some((r) => ids.has(r.id))) throw new ConcurrencyError(runId, expectedSeq, head);

@@ -7,7 +7,7 @@ import {
 } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { assertLeaseCurrent, decodeRows, resolveHeadMismatch } from '../append-checks';
+import { assertLeaseCurrent, decodeRows, isStoredResend } from '../append-checks';
 import { readRunRecord } from '../read-run';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
@@ -22,7 +22,8 @@ const CACHE_LIMIT = 10_000;
  * commit), so 100 runs appending through the pool share fsyncs.
  *
  * The projection needs the previous `runs` row; this process's last write is cached, and a
- * stale cache can only fail the guard (then the row is re-read), never write a wrong row.
+ * stale cache can only fail the guard (then the row is re-read), never write a wrong row: the
+ * update sets no lease column from it (only clears the lease when the run ends).
  */
 export class PostgresAppender {
   private readonly cache = new Map<string, RunRecord>();
@@ -36,9 +37,11 @@ export class PostgresAppender {
   async append(req: AppendRequest): Promise<AppendResult> {
     const { runId, expectedSeq, rows } = req;
     const events = decodeRows(runId, rows, this.registry);
+    // The lease is not read first: the statement's guard checks owner and epoch, and a guard
+    // that fails is resolved below (LeaseLostError, a re-sent append, or a conflict). One
+    // round trip per append, leased or not.
     let prev = this.cache.get(runId);
-    if (!prev || prev.headSeq !== expectedSeq || req.lease) prev = await this.readRun(runId);
-    if (req.lease) assertLeaseCurrent(prev, req.lease);
+    if (!prev || prev.headSeq !== expectedSeq) prev = await this.readRun(runId);
     if ((prev?.headSeq ?? 0) !== expectedSeq || rows.length === 0) return this.mismatch(req, prev);
     const next = projectRunRecord(prev, events);
     const inserted = await this.write(req, prev, next);
@@ -59,14 +62,19 @@ export class PostgresAppender {
     return result.rowCount ?? 0;
   }
 
+  /**
+   * The guard did not take (or there was nothing to write). A re-sent append already stored is
+   * a duplicate even if its lease has gone since (an append that ended the run freed it);
+   * otherwise a lost lease, then a moved head, is the error.
+   */
   private async mismatch(req: AppendRequest, current: RunRecord | undefined): Promise<AppendResult> {
-    if (req.lease) assertLeaseCurrent(current, req.lease);
     const head = current?.headSeq ?? 0;
+    if (head !== req.expectedSeq && (await isStoredResend(this.db, req.rows, current?.headSeq, req.runId)))
+      return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
+    if (req.lease) assertLeaseCurrent(current, req.lease);
     if (head === req.expectedSeq && req.rows.length === 0)
       return { headSeq: head, events: [], duplicate: false };
-    if (head === req.expectedSeq) throw new ConcurrencyError(req.runId, req.expectedSeq, head);
-    await resolveHeadMismatch(this.db, req.rows, req.expectedSeq, current?.headSeq, req.runId);
-    return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
+    throw new ConcurrencyError(req.runId, req.expectedSeq, current?.headSeq);
   }
 
   private readRun(runId: string): Promise<RunRecord | undefined> {

@@ -160,14 +160,16 @@ export class SqliteAppender {
     const { runId, expectedSeq, rows } = req;
     const s = tx.statements;
     const prev = tx.currentRun(runId);
-    if (req.lease) assertLeaseCurrent(prev, req.lease);
     const head = prev?.headSeq ?? 0;
+    // A re-sent append already stored is a duplicate even if its lease has gone since (an
+    // append that ended the run freed it); otherwise a lost lease, then a moved head, fails it.
     if (head !== expectedSeq) {
       const span = resendSpan(rows, prev?.headSeq);
-      if (!span || !isSameEvents(rows, s.storedIds(runId, span[0], span[1])))
-        throw new ConcurrencyError(runId, expectedSeq, prev?.headSeq);
-      return { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true };
+      if (span && isSameEvents(rows, s.storedIds(runId, span[0], span[1])))
+        return { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true };
     }
+    if (req.lease) assertLeaseCurrent(prev, req.lease);
+    if (head !== expectedSeq) throw new ConcurrencyError(runId, expectedSeq, prev?.headSeq);
     if (rows.length === 0) return { headSeq: head, events: [], duplicate: false };
     const events = decodeRows(runId, rows, this.registry);
     const next = projectRunRecord(prev, events);

@@ -108,12 +108,19 @@ export function leaseContract(ctx: ContractContext): void {
       const a = await s.acquireLease(done, { owner: 'A', ttlMs: 10_000, now: 0 });
       await s.append(done, 1, [entered('a', 1)], { lease: a });
       expect(await s.getRun(done)).toMatchObject({ leaseOwner: 'A', leaseExpiresAtMs: 10_000 });
-      await s.append(done, 2, [ev('run.completed', { output: 'ok' })], { lease: a });
+      const end = [ev('run.completed', { output: 'ok' })];
+      await s.append(done, 2, end, { lease: a });
       expect(await s.getRun(done)).toMatchObject({
         status: 'completed',
         leaseOwner: null,
         leaseExpiresAtMs: null,
       });
+      // Re-sent (its answer was lost): it is known as stored, though its lease went with it.
+      expect(await s.append(done, 2, end, { lease: a })).toMatchObject({ duplicate: true, headSeq: 3 });
+      // Anything new under that lease is fenced.
+      await expect(s.append(done, 3, [entered('late', 1)], { lease: a })).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
       // Long before A's lease would have expired, another owner may take the (ended) run.
       expect((await s.acquireLease(done, { owner: 'B', ttlMs: 100, now: 1 })).owner).toBe('B');
 
