@@ -1,5 +1,5 @@
 import { type Snapshot, SNAPSHOTS_KEPT } from '@kestrion/core';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { KestrionDatabase } from './schema';
 
 /** Saving a snapshot, as each dialect commits it (see `Store.saveSnapshot` for the contract). */
@@ -7,36 +7,36 @@ export interface SnapshotWrites {
   save(snapshot: Snapshot): Promise<void>;
 }
 
-/** A kysely transaction per snapshot (PostgreSQL). */
+/**
+ * One statement per snapshot (PostgreSQL): a run parks with one round trip for its snapshot,
+ * not five (BEGIN, insert, find the cut, delete, COMMIT).
+ *
+ * Retention: snapshots are a cache; only the newest SNAPSHOTS_KEPT per fold version stay, so a
+ * long run's database grows with its events, not with copies of its state. The statement's
+ * parts share one view of the table (the new row is not visible to the delete), so the cut is
+ * taken over the stored seqs plus the new one, and a snapshot older than the cut is not
+ * inserted at all.
+ */
 export class KyselySnapshotWrites implements SnapshotWrites {
   constructor(private readonly db: Kysely<KestrionDatabase>) {}
 
   async save(s: Snapshot): Promise<void> {
     const state = JSON.stringify(s.state);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('kestrion_snapshots')
-        .values({ run_id: s.runId, fold_version: s.foldVersion, seq: s.seq, state })
-        .onConflict((oc) => oc.columns(['run_id', 'fold_version', 'seq']).doNothing())
-        .execute();
-      // Retention: snapshots are a cache; only the newest SNAPSHOTS_KEPT per fold version stay,
-      // so a long run's database grows with its events, not with copies of its state.
-      const keep = await trx
-        .selectFrom('kestrion_snapshots')
-        .select('seq')
-        .where('run_id', '=', s.runId)
-        .where('fold_version', '=', s.foldVersion)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .offset(SNAPSHOTS_KEPT - 1)
-        .executeTakeFirst();
-      if (keep)
-        await trx
-          .deleteFrom('kestrion_snapshots')
-          .where('run_id', '=', s.runId)
-          .where('fold_version', '=', s.foldVersion)
-          .where('seq', '<', keep.seq)
-          .execute();
-    });
+    await sql`
+      with kept as (
+        select seq from (
+          select seq from kestrion_snapshots where run_id = ${s.runId} and fold_version = ${s.foldVersion}
+          union select ${s.seq}::int
+        ) candidates
+        order by seq desc limit ${SNAPSHOTS_KEPT}
+      ), cut as (select min(seq) as seq from kept), saved as (
+        insert into kestrion_snapshots (run_id, fold_version, seq, state)
+        select ${s.runId}, ${s.foldVersion}, ${s.seq}, ${state} from cut where ${s.seq}::int >= cut.seq
+        on conflict (run_id, fold_version, seq) do nothing
+      )
+      delete from kestrion_snapshots
+      where run_id = ${s.runId} and fold_version = ${s.foldVersion} and seq < (select seq from cut)`.execute(
+      this.db,
+    );
   }
 }
