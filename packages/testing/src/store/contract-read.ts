@@ -64,6 +64,10 @@ export function readContract(ctx: ContractContext): void {
       expect((await s.loadSnapshot(id, FOLD_VERSION, 9))?.seq).toBe(8);
       expect(await s.loadSnapshot(id, FOLD_VERSION, 7)).toBeUndefined();
       expect((await s.loadSnapshot(id, FOLD_VERSION + 1))?.seq).toBe(9);
+      // One older than the two kept is not kept either.
+      await s.saveSnapshot({ runId: id, seq: 2, foldVersion: FOLD_VERSION, state: at(2) });
+      expect(await s.loadSnapshot(id, FOLD_VERSION, 7)).toBeUndefined();
+      expect((await s.loadSnapshot(id, FOLD_VERSION, 9))?.seq).toBe(8);
     });
 
     it('keeps snapshots and appends of many runs issued at once apart', async () => {
