@@ -27,6 +27,7 @@ class KestrionSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Kysely on the store's better-sqlite3 handle (statements prepared once per SQL text). */
 export function createSqliteKysely(database: Database.Database): Kysely<KestrionDatabase> {
   return new Kysely<KestrionDatabase>({
     dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
