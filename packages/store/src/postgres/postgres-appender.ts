@@ -38,10 +38,11 @@ export class PostgresAppender {
     const { runId, expectedSeq, rows } = req;
     const events = decodeRows(runId, rows, this.registry);
     // The lease is not read first: the statement's guard checks owner and epoch, and a guard
-    // that fails is resolved below (LeaseLostError, a re-sent append, or a conflict). One
-    // round trip per append, leased or not.
+    // that fails is resolved from a fresh read (LeaseLostError, a re-sent append, or a
+    // conflict). One round trip per append, leased or not. The cached row's lease columns may
+    // be stale, so nothing is decided from them: an empty append (no statement) reads the row.
     let prev = this.cache.get(runId);
-    if (!prev || prev.headSeq !== expectedSeq) prev = await this.readRun(runId);
+    if (!prev || prev.headSeq !== expectedSeq || rows.length === 0) prev = await this.readRun(runId);
     if ((prev?.headSeq ?? 0) !== expectedSeq || rows.length === 0) return this.mismatch(req, prev);
     const next = projectRunRecord(prev, events);
     const inserted = await this.write(req, prev, next);

@@ -135,6 +135,16 @@ export function leaseContract(ctx: ContractContext): void {
       );
     });
 
+    it('checks the lease of an empty append against the lease as it is now', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId('empty');
+      await seedRun(s, id, 0); // the store may remember this row, taken before any lease
+      const mine = await s.acquireLease(id, { owner: 'mine', ttlMs: 100, now: 0 });
+      expect(await s.append(id, 1, [], { lease: mine })).toMatchObject({ headSeq: 1, events: [] });
+      await s.acquireLease(id, { owner: 'other', ttlMs: 100, now: 200 });
+      await expect(s.append(id, 1, [], { lease: mine })).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
     it('refuses a lease on a run that does not exist', async () => {
       await expect(
         ctx.store().acquireLease(ctx.newRunId(), { owner: 'A', ttlMs: 1, now: 0 }),
