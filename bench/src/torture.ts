@@ -3,18 +3,17 @@
  * SQLite (file) and PostgreSQL, with real child processes and real signals. The per-test CI
  * versions live in packages/core/test/reliability. Writes bench/results/torture.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { openStore } from '@kestrion/store';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type CrashTarget,
   acceptedRunTrial,
   ambiguousTrial,
   appliedCounts,
-  createTestDatabase,
+  CRASH_STORES,
   durableAppendTrial,
   eventLabels,
+  openCrashTarget,
   racingResumers,
   runCrashMatrix,
   sweepRace,
@@ -174,17 +173,12 @@ function table(rows: Row[], startedAt: string): string {
 export async function runTorture(): Promise<string> {
   const startedAt = new Date().toISOString();
   const rows: Row[] = [];
-  for (const kind of ['sqlite', 'postgres'] as const) {
-    const dir = mkdtempSync(join(tmpdir(), 'kestrion-torture-'));
-    const db = kind === 'postgres' ? await createTestDatabase('kestrion_torture') : undefined;
-    const storeUrl = db?.url ?? `sqlite://${join(dir, 'store.db')}`;
-    const store = await openStore(storeUrl);
+  for (const kind of CRASH_STORES) {
+    const target = await openCrashTarget(kind, 'torture');
     try {
-      await tortureStore(rows, kind, { store, storeUrl, dir, leaseTtlMs: 400 });
+      await tortureStore(rows, kind, target);
     } finally {
-      await store.close();
-      await db?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await target.dispose();
     }
   }
   const report = table(rows, startedAt);

@@ -4,17 +4,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManifestCompiler } from '@kestrion/compiler';
-import { isTerminal, type RunState, type Store, type StoredEvent } from '@kestrion/core';
-import { openStore } from '@kestrion/store';
+import { isTerminal, type RunState, type StoredEvent } from '@kestrion/core';
 import {
   type LedgerEntry,
   type RecordedRequest,
   appliedCounts,
   crashProblems,
-  createTestDatabase,
+  CRASH_STORES,
+  type DisposableCrashTarget,
   EffectLedger,
   eventLabels,
   FakeOpenAIServer,
+  openCrashTarget,
   readRun,
 } from '@kestrion/testing';
 import {
@@ -41,7 +42,6 @@ import {
 // plus every llm.requested / tool.started (STRIDE, ALWAYS), to keep the file near a minute
 // (about 25-40 s per store on 2 CPUs, trials in LANES parallel lanes).
 
-const STORES = ['sqlite', 'postgres'] as const;
 const LEASE_TTL_MS = 1500;
 const LANES = 3;
 /** Every k on SQLite; every other k on PostgreSQL (each run takes longer there), plus ALWAYS. */
@@ -49,30 +49,6 @@ const STRIDE = { sqlite: 1, postgres: 2 } as const;
 /** Crash points kept on every store: a model call or a tool call in flight. */
 const ALWAYS = /^(llm\.requested|tool\.started):/;
 const NON_IDEMPOTENT = ['scale'];
-
-interface Target {
-  store: Store;
-  storeUrl: string;
-  dir: string;
-  dispose(): Promise<void>;
-}
-
-async function openTarget(kind: (typeof STORES)[number]): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), 'kestrion-agent-crash-'));
-  const db = kind === 'postgres' ? await createTestDatabase('kestrion_agent_crash') : undefined;
-  const storeUrl = db?.url ?? `sqlite://${join(dir, 'store.db')}`;
-  const store = await openStore(storeUrl);
-  return {
-    store,
-    storeUrl,
-    dir,
-    async dispose() {
-      await store.close();
-      await db?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface CrashPoint {
   /** SIGKILL right after the append that makes this seq durable. */
@@ -151,7 +127,7 @@ function runChild(
  * point stays armed until a process was killed) until the run ends.
  */
 async function crashAt(
-  target: Target,
+  target: DisposableCrashTarget,
   lane: Lane,
   manifest: string,
   point: CrashPoint = {},
@@ -298,15 +274,15 @@ describe('the request check of the agent crash matrix', () => {
   });
 });
 
-describe.each(STORES)('the agent loop killed at every event boundary (%s)', (kind) => {
+describe.each(CRASH_STORES)('the agent loop killed at every event boundary (%s)', (kind) => {
   const lanes = Array.from({ length: LANES }, () => new Lane());
-  let target: Target;
+  let target: DisposableCrashTarget;
   let baseline: AgentTrial;
   let trials: AgentTrial[];
 
   beforeAll(async () => {
     await Promise.all(lanes.map((l) => l.start()));
-    target = await openTarget(kind);
+    target = await openCrashTarget(kind, 'agent_crash');
     baseline = await crashAt(target, lanes[0]!, manifest);
     const labels = eventLabels(baseline.log);
     const points: CrashPoint[] = [

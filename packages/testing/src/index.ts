@@ -16,6 +16,8 @@ export { ScriptedProvider, ScriptExhaustedError } from './providers/scripted-pro
 export type { ScriptedTurn } from './providers/scripted-provider';
 export { crashAt, runCrashMatrix, readRun, appliedCounts } from './crash/crash-harness';
 export type { CrashTarget, CrashPoint, CrashOutcome, CrashTrial, CrashMatrix } from './crash/crash-harness';
+export { CRASH_STORES, openCrashTarget } from './crash/crash-target';
+export type { CrashStoreKind, DisposableCrashTarget } from './crash/crash-target';
 export { crashProblems, effectProblems, eventLabels, normalizedLabels } from './crash/crash-compare';
 export type { ComparableRun } from './crash/crash-compare';
 export {

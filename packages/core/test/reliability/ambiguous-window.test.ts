@@ -1,16 +1,22 @@
-import { type AmbiguousTrial, ambiguousTrial, eventLabels } from '@kestrion/testing';
-import { STORES, openTarget, type ReliabilityTarget } from './reliability-targets';
+import {
+  type AmbiguousTrial,
+  ambiguousTrial,
+  eventLabels,
+  CRASH_STORES,
+  openCrashTarget,
+  type DisposableCrashTarget,
+} from '@kestrion/testing';
 
 // RELIABILITY.md #2: 10 trials per store here (alternating the plain and the approved
 // non-idempotent tool); `npm run torture` runs 100.
 const TRIALS = 10;
 
-describe.each(STORES)('the ambiguous window (%s)', (kind) => {
-  let target: ReliabilityTarget;
+describe.each(CRASH_STORES)('the ambiguous window (%s)', (kind) => {
+  let target: DisposableCrashTarget;
   const trials: AmbiguousTrial[] = [];
 
   beforeAll(async () => {
-    target = await openTarget(kind, 'ambiguous');
+    target = await openCrashTarget(kind, 'ambiguous');
     for (let i = 0; i < TRIALS; i++)
       trials.push(await ambiguousTrial(target, i % 2 === 0 ? 'notify' : 'apply'));
   }, 120_000);

@@ -1,12 +1,20 @@
-import { type RaceTrial, type SweepTrial, appliedCounts, racingResumers, sweepRace } from '@kestrion/testing';
-import { STORES, openTarget, type ReliabilityTarget } from './reliability-targets';
+import {
+  type RaceTrial,
+  type SweepTrial,
+  appliedCounts,
+  racingResumers,
+  sweepRace,
+  CRASH_STORES,
+  openCrashTarget,
+  type DisposableCrashTarget,
+} from '@kestrion/testing';
 
 // RELIABILITY.md #6 and #9.
-describe.each(STORES)('several processes on one run (%s)', (kind) => {
-  let target: ReliabilityTarget;
+describe.each(CRASH_STORES)('several processes on one run (%s)', (kind) => {
+  let target: DisposableCrashTarget;
 
   beforeAll(async () => {
-    target = await openTarget(kind, 'owners');
+    target = await openCrashTarget(kind, 'owners');
   });
   afterAll(() => target.dispose());
 

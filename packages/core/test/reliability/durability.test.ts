@@ -4,15 +4,17 @@ import {
   acceptedRunTrial,
   appliedCounts,
   durableAppendTrial,
+  CRASH_STORES,
+  openCrashTarget,
+  type DisposableCrashTarget,
 } from '@kestrion/testing';
-import { STORES, openTarget, type ReliabilityTarget } from './reliability-targets';
 
 // RELIABILITY.md #4 and #5.
-describe.each(STORES)('durability under SIGKILL (%s)', (kind) => {
-  let target: ReliabilityTarget;
+describe.each(CRASH_STORES)('durability under SIGKILL (%s)', (kind) => {
+  let target: DisposableCrashTarget;
 
   beforeAll(async () => {
-    target = await openTarget(kind, 'durability');
+    target = await openCrashTarget(kind, 'durability');
   });
   afterAll(() => target.dispose());
 

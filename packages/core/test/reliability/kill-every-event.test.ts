@@ -1,5 +1,12 @@
-import { type CrashMatrix, appliedCounts, eventLabels, runCrashMatrix } from '@kestrion/testing';
-import { STORES, openTarget, type ReliabilityTarget } from './reliability-targets';
+import {
+  type CrashMatrix,
+  appliedCounts,
+  eventLabels,
+  runCrashMatrix,
+  CRASH_STORES,
+  openCrashTarget,
+  type DisposableCrashTarget,
+} from '@kestrion/testing';
 
 // RELIABILITY.md #1. "Equal to the uncrashed run" is `crashProblems` (@kestrion/testing):
 // same status, output and graph data; the same event sequence once recovery's own events
@@ -7,12 +14,12 @@ import { STORES, openTarget, type ReliabilityTarget } from './reliability-target
 // tool.started / llm.requested is collapsed into the interrupted one; seqs 1..n; each
 // idempotency key applied at most once; each non-idempotent tool applied exactly once.
 // Every k is used on both stores here; `npm run torture` repeats the full matrix.
-describe.each(STORES)('kill at every event boundary (%s)', (kind) => {
-  let target: ReliabilityTarget;
+describe.each(CRASH_STORES)('kill at every event boundary (%s)', (kind) => {
+  let target: DisposableCrashTarget;
   let matrix: CrashMatrix;
 
   beforeAll(async () => {
-    target = await openTarget(kind, 'kill_every');
+    target = await openCrashTarget(kind, 'kill_every');
     const points = [
       ...Array.from({ length: 26 }, (_, i) => ({ killAfterEvent: i + 1 })),
       { killInsideTool: 'read_state' },

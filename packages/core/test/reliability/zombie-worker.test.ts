@@ -1,15 +1,22 @@
-import { type ZombieTrial, appliedCounts, eventLabels, zombieTrial } from '@kestrion/testing';
-import { STORES, openTarget, type ReliabilityTarget } from './reliability-targets';
+import {
+  type ZombieTrial,
+  appliedCounts,
+  eventLabels,
+  zombieTrial,
+  CRASH_STORES,
+  openCrashTarget,
+  type DisposableCrashTarget,
+} from '@kestrion/testing';
 
 // RELIABILITY.md #7, with a 400 ms lease. Paused three times: inside a slow idempotent tool
 // (its effect done, its result not yet recorded); right after `tool.started` of the
 // non-idempotent `notify` was durable, before the tool ran; right after `llm.requested` was
 // durable, before the model was called (the local fence must stop both).
-describe.each(STORES)('a zombie worker (%s)', (kind) => {
-  let target: ReliabilityTarget;
+describe.each(CRASH_STORES)('a zombie worker (%s)', (kind) => {
+  let target: DisposableCrashTarget;
 
   beforeAll(async () => {
-    target = await openTarget(kind, 'zombie');
+    target = await openCrashTarget(kind, 'zombie');
   });
   afterAll(() => target.dispose());
 
