@@ -38,7 +38,8 @@ export class SqliteAppendStatements {
   private readonly renew: Database.Statement<unknown[], RunsTable>;
   private readonly release: Database.Statement<unknown[], RunsTable>;
   private readonly insertRun: Database.Statement<unknown[]>;
-  private readonly selectPosition: Database.Statement<[], Position>;
+  private readonly selectDataVersion: Database.Statement<[], number>;
+  private readonly selectTotalChanges: Database.Statement<[], number>;
   private readonly insertSnapshot: Database.Statement<unknown[]>;
   private readonly selectKeptSnapshot: Database.Statement<unknown[], number>;
   private readonly deleteOlderSnapshots: Database.Statement<unknown[]>;
@@ -97,9 +98,9 @@ export class SqliteAppendStatements {
       `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
          created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.selectPosition = p<[], Position>(
-      'select data_version as version, total_changes() as changes from pragma_data_version',
-    );
+    // Two plain statements: the table-valued `pragma_data_version` costs ~1.7× as much.
+    this.selectDataVersion = p<[], number>('pragma data_version').pluck();
+    this.selectTotalChanges = p<[], number>('select total_changes()').pluck();
     this.insertSnapshot = p(
       `insert into kestrion_snapshots (run_id, fold_version, seq, state) values (?, ?, ?, ?)
          on conflict (run_id, fold_version, seq) do nothing`,
@@ -155,7 +156,10 @@ export class SqliteAppendStatements {
    * connection moves `changes` (SQLite's total_changes(), which counts every row changed).
    */
   position(): Position {
-    return this.selectPosition.get() as Position;
+    return {
+      version: this.selectDataVersion.get() as number,
+      changes: this.selectTotalChanges.get() as number,
+    };
   }
 
   /** Rows changed through this object since the last call: total_changes() moved by exactly this. */

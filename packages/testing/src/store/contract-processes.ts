@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { childScript } from '../children/child-script';
-import { type ContractContext, readAll, started } from './contract-context';
+import { LeaseLostError } from '@kestrion/core';
+import { type ContractContext, entered, readAll, started } from './contract-context';
 
 function spawnChild(args: string[]): {
   child: ChildProcess;
@@ -76,6 +77,34 @@ export function processContract(ctx: ContractContext): void {
       expect(perBatch.size).toBeGreaterThanOrEqual(8);
       for (const [batch, count] of perBatch) expect([batch, count]).toEqual([batch, size]);
       expect((await s.getRun(id))?.headSeq).toBe(log.length);
+    });
+  });
+
+  describe('several connections', () => {
+    // Each store handle keeps what it wrote last; a write made through another connection
+    // must still be seen before this handle decides on a lease or a head.
+    it('fences an append whose lease another connection took over', async () => {
+      const s = ctx.store();
+      const other = await ctx.factory.open();
+      try {
+        const id = ctx.newRunId('elsewhere');
+        await s.append(id, 0, [started('fence-elsewhere')]);
+        const first = await s.acquireLease(id, { owner: 'first', ttlMs: 100, now: 0 });
+        await s.append(id, 1, [entered('a', 1)], { lease: first });
+        const taken = await other.acquireLease(id, { owner: 'second', ttlMs: 1000, now: 500 });
+        expect(taken.epoch).toBeGreaterThan(first.epoch);
+        await expect(s.append(id, 2, [entered('b', 2)], { lease: first })).rejects.toBeInstanceOf(
+          LeaseLostError,
+        );
+        await other.append(id, 2, [entered('c', 2)], { lease: taken });
+        expect((await readAll(s, id)).map((e) => (e.data as { node?: string }).node)).toEqual([
+          undefined,
+          'a',
+          'c',
+        ]);
+      } finally {
+        await other.close();
+      }
     });
   });
 }
