@@ -120,8 +120,9 @@ export class Engine {
   }
 
   /**
-   * Drives a run from wherever its log says it is. Throws RunBusyError (having made no call)
-   * when another process holds a live lease. A parked run is returned as it is.
+   * Drives a run from wherever its log says it is. A run with nothing to do (ended, or parked
+   * with nothing to act on) is returned as it is, with no lease taken and nothing written.
+   * Otherwise throws RunBusyError (having made no call) when another process holds a live lease.
    */
   async resume(runId: string, observer?: RunObserver): Promise<RunView> {
     if (this.driving.has(runId))
@@ -135,6 +136,14 @@ export class Engine {
   }
 
   private async driveOnce(runId: string, observer?: RunObserver): Promise<RunView> {
+    // Look before taking the lease: a run with nothing to do (ended, or parked with nothing to
+    // act on) is answered from its log and nothing is written, so a resume that only looks
+    // never makes another process's resume busy.
+    const look = await this.lookBeforeLease(runId);
+    if (!look.drivable) {
+      this.states.remember(look.state);
+      return toRunView(look.state);
+    }
     const lease = await this.store.acquireLease(runId, {
       owner: this.owner,
       ttlMs: this.leaseTtlMs,
@@ -147,14 +156,11 @@ export class Engine {
     let writer: RunWriter | undefined;
     let endedHere = false;
     try {
-      const state = await this.load(
-        runId,
-        lease.headSeq !== undefined && lease.runCreatedAt !== undefined
-          ? { seq: lease.headSeq, createdAt: lease.runCreatedAt }
-          : undefined,
-      );
+      // The lease proves the head: the state looked at is used only if nothing moved since.
+      const proven = lease.headSeq === look.state.seq && lease.runCreatedAt === look.state.createdAt;
+      const state = proven ? look.state : await this.load(runId);
       writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
-      if (await this.drivable(state)) {
+      if (proven || (await this.drivable(state))) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
         await driver.drive(state.status === 'waiting_on_human');
         endedHere = isTerminal(writer.state.status);
@@ -162,11 +168,28 @@ export class Engine {
       return toRunView(writer.state);
     } finally {
       this.keepState(runId, writer);
-      // The append that ended the run freed the lease with it (Store contract); a run found
-      // already ended still holds the lease just taken, which is released.
+      // The append that ended the run freed the lease with it (Store contract); a run that
+      // moved on elsewhere before the lease was taken holds it still, and it is released.
       if (endedHere) keeper.stop();
       else await keeper.release();
     }
+  }
+
+  /**
+   * The run's state and whether a driver has anything to do. A state this engine remembers is
+   * taken as it is when it is drivable (the lease will prove its head); otherwise the head is
+   * proven now, since a parked run may have been decided on elsewhere.
+   */
+  private async lookBeforeLease(runId: string): Promise<{ state: RunState; drivable: boolean }> {
+    const cached = this.states.takeUnproven(runId);
+    if (cached && (await this.drivable(cached))) return { state: cached, drivable: true };
+    if (cached) {
+      const record = await this.store.getRun(runId);
+      if (record && record.headSeq === cached.seq && record.createdAt === cached.createdAt)
+        return { state: cached, drivable: false };
+    }
+    const state = await this.load(runId);
+    return { state, drivable: await this.drivable(state) };
   }
 
   /** Runs whose driver died (lease expired or never taken) are taken over and driven. */
@@ -333,17 +356,15 @@ export class Engine {
   }
 
   /**
-   * The run's state: from the cache when the head is proven unchanged (`known` from a lease,
-   * else one read of the runs row), otherwise folded from the newest snapshot and the tail.
+   * The run's state: from the cache when the runs row proves the head unchanged, otherwise
+   * folded from the newest snapshot and the tail.
    */
-  private async load(runId: string, known?: { seq: number; createdAt: string }): Promise<RunState> {
-    let head = known;
-    if (!head && this.states.has(runId)) {
+  private async load(runId: string): Promise<RunState> {
+    if (this.states.has(runId)) {
       const record = await this.store.getRun(runId);
-      if (record) head = { seq: record.headSeq, createdAt: record.createdAt };
+      const cached = record && this.states.take(runId, { seq: record.headSeq, createdAt: record.createdAt });
+      if (cached) return cached;
     }
-    const cached = head && this.states.take(runId, head);
-    if (cached) return cached;
     const state = await loadRunState(this.store, runId);
     if (!state) throw new RunNotFoundError(runId);
     return state;

@@ -6,8 +6,8 @@ const DEFAULT_LIMIT = 1000;
  * The state of runs this engine committed last, keyed by run and valid only at the head seq
  * it was folded to. A log is immutable, so a state folded to seq N is the state of any reader
  * that finds the head at N: an approve followed by a resume in the same process then reads the
- * run once instead of twice. Whoever uses an entry proves the head first (the lease reports
- * it; otherwise the runs row does); any other head drops it. Entries are JSON text, so each
+ * run once instead of twice. Whoever acts on an entry proves the head (the lease reports it;
+ * otherwise the runs row does); any other head drops it. Entries are JSON text, so each
  * taker gets its own copy to fold into.
  */
 export class RunStateCache {
@@ -26,6 +26,17 @@ export class RunStateCache {
       return JSON.parse(entry.json) as RunState;
     this.entries.delete(runId);
     return undefined;
+  }
+
+  /**
+   * The run's state as this engine left it, with no proof of the head: the caller must prove
+   * `state.seq` and `state.createdAt` (a lease reports both) before acting on it.
+   */
+  takeUnproven(runId: string): RunState | undefined {
+    const entry = this.entries.get(runId);
+    if (!entry) return undefined;
+    this.entries.delete(runId);
+    return JSON.parse(entry.json) as RunState;
   }
 
   has(runId: string): boolean {

@@ -141,10 +141,16 @@ describe('Engine basics', () => {
     expect((await first).status).toBe('completed');
   });
 
-  it('lets the append that ends a run free its lease; a run found ended is released', async () => {
+  it('lets the append that ends a run free its lease, and takes none to resume an ended run', async () => {
     const store = new InMemoryStore();
+    const leases: string[] = [];
     const releases: string[] = [];
+    const acquire = store.acquireLease.bind(store);
     const release = store.releaseLease.bind(store);
+    store.acquireLease = async (runId, opts) => {
+      leases.push(runId);
+      return acquire(runId, opts);
+    };
     store.releaseLease = async (lease) => {
       releases.push(lease.runId);
       return release(lease);
@@ -156,9 +162,38 @@ describe('Engine basics', () => {
     expect(releases).toEqual([]); // no release round trip after run.completed
     expect(await store.getRun(done.runId)).toMatchObject({ leaseOwner: null, leaseExpiresAtMs: null });
 
-    // Resuming the ended run takes a lease and finds nothing to do: that lease must not stay.
-    await engine.resume(done.runId);
-    expect(releases).toEqual([done.runId]);
-    expect((await store.getRun(done.runId))?.leaseOwner).toBeNull();
+    // Resuming the ended run, here or in a fresh engine, finds nothing to do and writes nothing.
+    expect(await engine.resume(done.runId)).toMatchObject({ status: 'completed' });
+    expect(await new Engine({ store, graph }).resume(done.runId)).toMatchObject({ status: 'completed' });
+    expect(leases).toEqual([done.runId]);
+    expect(releases).toEqual([]);
+  });
+
+  it('answers a resume of a parked run from its log, even while another process holds the lease', async () => {
+    const effects: string[] = [];
+    const store = new InMemoryStore();
+    const parked = await new Engine({ store, graph: opsGraph(effects) }).run('scale');
+    expect(parked.status).toBe('waiting_on_human');
+    const head = (await store.getRun(parked.runId))?.headSeq;
+    const other = await store.acquireLease(parked.runId, {
+      owner: 'elsewhere',
+      ttlMs: 60_000,
+      now: Date.now(),
+    });
+    for (const engine of [
+      new Engine({ store, graph: opsGraph(effects) }),
+      new Engine({ store, graph: opsGraph(effects) }),
+    ]) {
+      const view = await engine.resume(parked.runId);
+      expect(view.status).toBe('waiting_on_human');
+      expect(view.pending.map((p) => p.tool)).toEqual(['apply']);
+      expect(await engine.resume(parked.runId)).toMatchObject({ status: 'waiting_on_human' }); // from its cache
+    }
+    expect(await store.getRun(parked.runId)).toMatchObject({
+      headSeq: head,
+      leaseOwner: 'elsewhere',
+      leaseEpoch: other.epoch,
+    });
+    expect(effects).toEqual([]);
   });
 });

@@ -64,6 +64,20 @@ describe("the engine's cache of run states", () => {
     expect(effects).toEqual(['deploy {"v":null}']);
   });
 
+  it('does not drive again a run it approved that another process drove to its end', async () => {
+    const effects: string[] = [];
+    const store = new InMemoryStore();
+    const a = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const b = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const parked = await a.run(null);
+    await a.approve(parked.runId, { by: 'alice' }); // a remembers a state it could drive
+    expect((await b.resume(parked.runId)).status).toBe('completed');
+    const view = await a.resume(parked.runId);
+    expect(view.status).toBe('completed');
+    expect(effects).toEqual(['deploy {"v":null}']);
+    expect(await store.getRun(parked.runId)).toMatchObject({ leaseOwner: null }); // the lease a took is released
+  });
+
   it('does not take a run purged and started again under the same id for the old one', async () => {
     const effects: string[] = [];
     const store = new InMemoryStore();
