@@ -9,6 +9,7 @@ import { Engine } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
 import { forEachConcurrently } from './concurrently';
 import { approvalGraph } from './kestrion-graphs';
+import { runChildMain } from './child-main';
 
 async function main(): Promise<void> {
   const [mode, db = '', arg = '', concurrency = '1'] = process.argv.slice(2);
@@ -35,7 +36,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);

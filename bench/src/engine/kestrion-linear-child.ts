@@ -9,6 +9,7 @@ import { InMemoryStore, type Store } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
 import { kestrionLinear } from './kestrion-linear';
 import { measure } from './warm-measure';
+import { runChildMain } from './child-main';
 
 async function main(): Promise<void> {
   const [system = '', dir = '', warmups = '0', steps = '1000'] = process.argv.slice(2);
@@ -30,7 +31,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);

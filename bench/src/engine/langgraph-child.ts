@@ -9,6 +9,7 @@ import { Command } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { forEachConcurrently } from './concurrently';
 import { lgApproval } from './langgraph-graphs';
+import { runChildMain } from './child-main';
 
 async function main(): Promise<void> {
   const [mode, db = '', arg = '', concurrency = '1'] = process.argv.slice(2);
@@ -24,7 +25,4 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms: performance.now() - t0, done: effects.n }) + '\n');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);

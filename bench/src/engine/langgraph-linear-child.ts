@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { langgraphLinear } from './langgraph-linear';
 import { measure } from './warm-measure';
+import { runChildMain } from './child-main';
 
 async function main(): Promise<void> {
   const [system = '', dir = '', warmups = '0', steps = '1000'] = process.argv.slice(2);
@@ -21,7 +22,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runChildMain(main);

@@ -158,6 +158,7 @@ export class Engine {
     try {
       // The lease proves the head: the state looked at is used only if nothing moved since.
       const proven = lease.headSeq === look.state.seq && lease.runCreatedAt === look.state.createdAt;
+      if (!proven) this.states.forget(runId);
       const state = proven ? look.state : await this.load(runId);
       writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
       if (proven || (await this.drivable(state))) {
@@ -177,18 +178,13 @@ export class Engine {
 
   /**
    * The run's state and whether a driver has anything to do. A state this engine remembers is
-   * taken as it is when it is drivable (the lease will prove its head); otherwise the head is
-   * proven now, since a parked run may have been decided on elsewhere.
+   * taken as it is when it is drivable (the lease will prove its head); otherwise the runs row
+   * proves it now, since a parked run may have been decided on elsewhere.
    */
   private async lookBeforeLease(runId: string): Promise<{ state: RunState; drivable: boolean }> {
-    const cached = this.states.takeUnproven(runId);
+    const cached = this.states.copy(runId);
     if (cached && (await this.drivable(cached))) return { state: cached, drivable: true };
-    if (cached) {
-      const record = await this.store.getRun(runId);
-      if (record && record.headSeq === cached.seq && record.createdAt === cached.createdAt)
-        return { state: cached, drivable: false };
-    }
-    const state = await this.load(runId);
+    const state = await this.load(runId, cached);
     return { state, drivable: await this.drivable(state) };
   }
 
@@ -356,14 +352,14 @@ export class Engine {
   }
 
   /**
-   * The run's state: from the cache when the runs row proves the head unchanged, otherwise
-   * folded from the newest snapshot and the tail.
+   * The run's state: the one this engine remembers (`cached`, if already copied) when the runs
+   * row proves its head unchanged, otherwise folded from the newest snapshot and the tail.
    */
-  private async load(runId: string): Promise<RunState> {
-    if (this.states.has(runId)) {
+  private async load(runId: string, cached = this.states.copy(runId)): Promise<RunState> {
+    if (cached) {
       const record = await this.store.getRun(runId);
-      const cached = record && this.states.take(runId, { seq: record.headSeq, createdAt: record.createdAt });
-      if (cached) return cached;
+      if (record && record.headSeq === cached.seq && record.createdAt === cached.createdAt) return cached;
+      this.states.forget(runId);
     }
     const state = await loadRunState(this.store, runId);
     if (!state) throw new RunNotFoundError(runId);
