@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ConfigurationError } from '@kestrion/core';
 import type { SqliteStoreConfig } from './sqlite-config';
 
 let addon: { nativeBinding?: string } | undefined;
@@ -32,7 +33,17 @@ function addonOption(): { nativeBinding?: string } {
  * several processes queue instead of failing.
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
-  const db = new Database(config.filename, addonOption());
+  let db: Database.Database;
+  try {
+    db = new Database(config.filename, addonOption());
+  } catch (error) {
+    // better-sqlite3 says only "the directory does not exist" or the like, without the path.
+    throw new ConfigurationError(
+      `cannot open the SQLite database ${JSON.stringify(config.filename)}: ${(error as Error).message}; ` +
+        'check the path in the store URL (its directory must exist and be writable)',
+      { cause: error },
+    );
+  }
   if (config.filename !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${config.synchronous ?? 'FULL'}`);
   db.pragma(`busy_timeout = ${config.busyTimeoutMs ?? 5000}`);
