@@ -4,18 +4,21 @@ import {
   defineGraph,
   type Graph,
   type Json,
+  type JsonObject,
   type ModelToolCall,
   type ModelToolSpec,
   type NodeContext,
   type ToolDefinition,
   type ToolResult,
 } from '@kestrion/core';
+import { fromOpenAIStrictArgs } from '../schema/openai-strict-schema';
 import { asMessages, isRepairable, malformedMessage, toolMessage } from './agent-messages';
 
 /** One agent's face in a graph: what the model is told and which tools it is offered. */
 export interface AgentPersona {
   name: string;
   instructions: string;
+  /** Specs marked `strict: true` are in OpenAI's strict view: their arguments are mapped back. */
   specs: ModelToolSpec[];
 }
 
@@ -85,38 +88,44 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
       content: reply.text,
       ...(reply.toolCalls.length ? { toolCalls: reply.toolCalls } : {}),
     };
+    // The calls are recorded once, in the assistant message: the `tools` node reads them there
+    // (a copy in the state would store every argument twice in one event).
     const patch = {
       append: { messages: [...fresh, assistant] as unknown as Json[] },
-      set: {
-        turns,
-        consumed: ctx.inbox.length,
-        pendingCalls: reply.toolCalls as unknown as Json,
-        lastMessage: reply.text,
-      },
+      set: { turns, consumed: ctx.inbox.length, lastMessage: reply.text },
     };
     if (reply.toolCalls.length > 0) return { next: 'tools', patch };
     return spec.multiTurn ? { next: 'await_input', patch } : { next: END, output: reply.text, patch };
   };
 
   const tools = async (ctx: NodeContext) => {
-    const calls = (ctx.state.pendingCalls ?? []) as unknown as ModelToolCall[];
-    const handoff = calls.find(
-      (c) => c.name.startsWith(HANDOFF_PREFIX) && personas.has(c.name.slice(HANDOFF_PREFIX.length)),
+    const calls = pendingCalls(ctx.state);
+    const active = personas.get((ctx.state.activeAgent as string | undefined) ?? spec.root.name) ?? spec.root;
+    const handoffTo = (c: ModelToolCall): string | undefined =>
+      c.name.startsWith(HANDOFF_PREFIX) && personas.has(c.name.slice(HANDOFF_PREFIX.length))
+        ? c.name.slice(HANDOFF_PREFIX.length)
+        : undefined;
+    const handoff = calls.find((c) => handoffTo(c) !== undefined);
+    // Everything else goes through the engine's protocol, so a `transfer_to_<nobody>` is an
+    // unknown tool like any other (sent back to the model, counted toward maxRepairs).
+    const runnable = calls.filter((c) => !c.malformed && handoffTo(c) === undefined);
+    const results = await ctx.callTools(
+      runnable.map((c) => ({ tool: c.name, args: argumentsFor(active, c) })),
     );
-    const runnable = calls.filter((c) => !c.malformed && !c.name.startsWith(HANDOFF_PREFIX));
-    const results = await ctx.callTools(runnable.map((c) => ({ tool: c.name, args: c.arguments })));
     const byCall = new Map<ModelToolCall, ToolResult>(runnable.map((c, i) => [c, results[i] as ToolResult]));
     const messages = calls.map((c) => {
       const r = byCall.get(c);
       if (r) return toolMessage(c, r);
       if (c === handoff)
-        return {
-          role: 'tool',
-          callId: c.id,
-          name: c.name,
-          content: `Transferred to ${c.name.slice(HANDOFF_PREFIX.length)}.`,
-        };
-      return malformedMessage(c);
+        return { role: 'tool', callId: c.id, name: c.name, content: `Transferred to ${handoffTo(c)}.` };
+      if (c.malformed) return malformedMessage(c);
+      return {
+        role: 'tool',
+        callId: c.id,
+        name: c.name,
+        isError: true,
+        content: `Not transferred: this turn already hands the conversation to ${handoff ? handoffTo(handoff) : 'another agent'}.`,
+      };
     });
     const bad = calls.some((c) => c.malformed) || results.some(isRepairable);
     const repairs = bad ? ((ctx.state.repairs as number | undefined) ?? 0) + 1 : 0;
@@ -126,11 +135,29 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
         `the model sent invalid or unknown tool calls ${repairs} turns in a row (maxRepairs ${spec.maxRepairs})`,
       );
     const set = {
-      pendingCalls: [],
       repairs,
-      ...(handoff ? { activeAgent: handoff.name.slice(HANDOFF_PREFIX.length) } : {}),
+      ...(handoff ? { activeAgent: handoffTo(handoff) as string } : {}),
     };
-    return { next: 'model', patch: { append: { messages: messages as unknown as Json[] }, set } };
+    // `pendingCalls` is only in the state of runs whose model turns were recorded by an older
+    // version (which kept a copy of the calls there): cleared as it always was.
+    const legacy = ctx.state.pendingCalls !== undefined ? { pendingCalls: [] } : {};
+    return {
+      next: 'model',
+      patch: { append: { messages: messages as unknown as Json[] }, set: { ...legacy, ...set } },
+    };
+  };
+
+  /**
+   * The arguments the tool is called with: a tool offered in OpenAI's strict view gets `null`s
+   * for optional properties mapped back to absent (against the tool's own schema) first.
+   */
+  const argumentsFor = (active: AgentPersona, call: ModelToolCall): Json => {
+    const offeredSpec = active.specs.find((s) => s.name === call.name);
+    const definition = spec.tools.find((t) => t.name === call.name);
+    if (offeredSpec?.strict !== true || definition === undefined) return call.arguments;
+    const args = call.arguments;
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
+    return fromOpenAIStrictArgs(definition.parameters, args);
   };
 
   const awaitInput = (ctx: NodeContext) =>
@@ -144,4 +171,15 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
     tools: spec.tools,
     nodes: { model, tools, await_input: awaitInput },
   });
+}
+
+/**
+ * The tool calls of the model turn just taken: those of the last assistant message. Runs
+ * recorded by an older version kept a copy in `pendingCalls`; a non-empty one is used as is.
+ */
+function pendingCalls(state: Readonly<JsonObject>): ModelToolCall[] {
+  const legacy = state.pendingCalls;
+  if (Array.isArray(legacy) && legacy.length > 0) return legacy as unknown as ModelToolCall[];
+  const last = asMessages(state.messages).at(-1);
+  return last?.role === 'assistant' ? (last.toolCalls ?? []) : [];
 }
