@@ -60,7 +60,7 @@ export class KyselyStore implements Store {
     let from = options.fromSeq ?? 1;
     const decoder = new EventDecoder(runId, from, this.codec.registry);
     for (;;) {
-      const page = await this.dialect.reads.eventsPage(runId, from, pageSize);
+      const page = await this.translated(this.dialect.reads.eventsPage(runId, from, pageSize), runId);
       for (const row of page) yield decoder.decode(toRawEventRow(row));
       const last = page[page.length - 1];
       if (page.length < pageSize || !last) return;
@@ -69,16 +69,16 @@ export class KyselyStore implements Store {
   }
 
   saveSnapshot(s: Snapshot): Promise<void> {
-    return this.dialect.snapshots.save(s);
+    return this.translated(this.dialect.snapshots.save(s), s.runId);
   }
 
   async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {
-    const row = await this.dialect.reads.latestSnapshot(runId, foldVersion, maxSeq);
+    const row = await this.translated(this.dialect.reads.latestSnapshot(runId, foldVersion, maxSeq), runId);
     return row && { runId, foldVersion, seq: Number(row.seq), state: JSON.parse(row.state) };
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.dialect.reads.run(runId);
+    return this.translated(this.dialect.reads.run(runId), runId);
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
@@ -97,11 +97,13 @@ export class KyselyStore implements Store {
         ]),
       );
     }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('run_id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const rows = await this.translated(
+      query
+        .orderBy('created_at', 'desc')
+        .orderBy('run_id', 'desc')
+        .limit(limit + 1)
+        .execute(),
+    );
     const runs = rows.slice(0, limit).map(toRunRecord);
     const last = runs[runs.length - 1];
     return rows.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
@@ -109,30 +111,41 @@ export class KyselyStore implements Store {
 
   acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
     assertValidRunId(runId);
-    return this.dialect.leases.acquire(runId, req);
+    return this.translated(this.dialect.leases.acquire(runId, req), runId);
   }
 
   renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
-    return this.dialect.leases.renew(lease, req);
+    return this.translated(this.dialect.leases.renew(lease, req), lease.runId);
   }
 
   releaseLease(lease: Lease): Promise<void> {
-    return this.dialect.leases.release(lease);
+    return this.translated(this.dialect.leases.release(lease), lease.runId);
   }
 
   claimNext(req: ClaimRequest): Promise<Lease | undefined> {
-    return this.dialect.claimNext(req, req.statuses ?? ['pending', 'running']);
+    return this.translated(this.dialect.claimNext(req, req.statuses ?? ['pending', 'running']));
   }
 
   async purgeRun(runId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();
-      await trx.deleteFrom('kestrion_snapshots').where('run_id', '=', runId).execute();
-      await trx.deleteFrom('kestrion_runs').where('run_id', '=', runId).execute();
-    });
+    await this.translated(
+      this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();
+        await trx.deleteFrom('kestrion_snapshots').where('run_id', '=', runId).execute();
+        await trx.deleteFrom('kestrion_runs').where('run_id', '=', runId).execute();
+      }),
+      runId,
+    );
   }
 
   close(): Promise<void> {
     return this.dialect.destroy();
+  }
+
+  /**
+   * Every call's driver errors become Kestrion's typed errors (StoreError with `retryable`),
+   * as appends' always were: a caller never sees a bare pg or better-sqlite3 error.
+   */
+  private translated<T>(work: Promise<T>, runId?: string): Promise<T> {
+    return work.catch((error: unknown) => Promise.reject(this.dialect.translateError(error, runId)));
   }
 }

@@ -62,3 +62,7 @@ export { fuzzedToolArguments } from './providers/fuzzed-tool-arguments';
 export type { FuzzedArguments } from './providers/fuzzed-tool-arguments';
 export { describeLiveSmoke } from './providers/live-smoke';
 export type { LiveSmokeOptions } from './providers/live-smoke';
+export { terminateBackendsEvery } from './postgres/backend-terminator';
+export type { BackendTerminator } from './postgres/backend-terminator';
+export { runsUnderTerminations } from './postgres/runs-under-terminations';
+export type { TerminationTrialOptions, TerminationTrialReport } from './postgres/runs-under-terminations';

@@ -1,12 +1,4 @@
-import {
-  type AppendResult,
-  type ClaimRequest,
-  ConcurrencyError,
-  type EventRegistry,
-  KestrionError,
-  type Lease,
-  StoreError,
-} from '@kestrion/core';
+import { type AppendResult, type ClaimRequest, type EventRegistry, type Lease } from '@kestrion/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { KyselyLeaseOperations } from '../lease-operations';
@@ -16,9 +8,7 @@ import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
 import type { PostgresStoreConfig } from './postgres-config';
-
-// Connection-level failures a new connection from the pool may not hit again.
-const RETRYABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '40001', '40P01', '53300']);
+import { translatePostgresError } from './postgres-errors';
 
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres' as const;
@@ -31,9 +21,13 @@ export class PostgresStoreDialect implements StoreDialect {
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
     this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
-    // An idle client whose backend was terminated emits 'error'; the pool drops it and the
-    // next query gets a fresh connection. Without this listener the process would crash.
+    // A client whose backend was terminated emits 'error'. An idle one is dropped by the pool
+    // (which re-emits on the pool); a checked-out one between queries (kysely holds one from
+    // connect to release) has no listener of the pool's, and an 'error' with no listener kills
+    // the process. Every client gets one for its whole life: the failed query (or the next one
+    // on that client) rejects with the error instead, and the pool drops the client on release.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.appender = new PostgresAppender(this.db, this.pool, registry);
     this.leases = new KyselyLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
@@ -74,25 +68,7 @@ export class PostgresStoreDialect implements StoreDialect {
   }
 
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
-    if (err instanceof KestrionError) return err;
-    const code = (err as { code?: unknown })?.code;
-    if (code === '23505')
-      return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
-      return new StoreError(`PostgreSQL ${code}: ${(err as Error).message}`, {
-        cause: err,
-        retryable: RETRYABLE.has(code),
-      });
-    // Node socket errors and pg's "Connection terminated": the server or network went away.
-    if (
-      (typeof code === 'string' && code.startsWith('E')) ||
-      /connection terminated/i.test((err as Error)?.message ?? '')
-    )
-      return new StoreError(`PostgreSQL connection: ${(err as Error).message}`, {
-        cause: err,
-        retryable: true,
-      });
-    return err;
+    return translatePostgresError(err, runId, expectedSeq);
   }
 
   async destroy(): Promise<void> {
