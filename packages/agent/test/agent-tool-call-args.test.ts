@@ -6,112 +6,25 @@ import {
   type StoredEvent,
   type ToolManifest,
 } from '@kestrion/core';
+import { join } from 'node:path';
+import { ManifestCompiler } from '@kestrion/compiler';
 import { openai } from '@kestrion/openai';
 import { FakeOpenAIServer, ScriptedProvider } from '@kestrion/testing';
-import { Agent, agent, tool } from '../src/index';
+import { Agent, fromOpenAIStrictArgs, toOpenAIStrictSchema } from '../src/index';
+import { PodAgent, SupportDesk } from './fixtures/tool-call-args/pod-agent';
 import { call } from './runtime-fixture';
 
 // Tool-call arguments on their way from the model to the tool: OpenAI strict mode's nulls
 // mapped back, handoffs to agents that do not exist, and arguments recorded once per event.
 
-const FILTER = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    namespace: { type: 'string' },
-    labels: {
-      type: 'object',
-      properties: { app: { type: 'string' }, tier: { type: ['string', 'null'] } },
-      required: ['tier'],
-      additionalProperties: false,
-    },
-  },
-  required: ['name'],
-  additionalProperties: false,
-};
-const TARGETS = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: { pod: { type: 'string' }, container: { type: 'string' } },
-    required: ['pod'],
-    additionalProperties: false,
-  },
-};
-
-@agent({ instructions: 'You find pods.' })
-class PodAgent {
-  readonly seen: unknown[][] = [];
-
-  @tool({ idempotent: true })
-  async findPods(filter: object, limit?: number, note?: string | null, targets?: object[]): Promise<string> {
-    this.seen.push([filter, limit, note, targets]);
-    return 'found 1 pod';
-  }
-
-  @tool()
-  async save(blob: string): Promise<number> {
-    return blob.length;
-  }
-}
-
-@agent({ name: 'support', instructions: 'You answer billing questions.' })
-class SupportDesk {
-  @tool({ idempotent: true })
-  async invoice(id: string): Promise<string> {
-    return id;
-  }
-}
-
-const manifest: ToolManifest = {
-  version: 1,
-  tools: {
-    'PodAgent.findPods': {
-      name: 'findPods',
-      description: 'Find pods.',
-      parameters: {
-        type: 'object',
-        properties: {
-          filter: FILTER,
-          limit: { type: 'integer' },
-          note: { type: ['string', 'null'] },
-          targets: TARGETS,
-        },
-        required: ['filter'],
-        additionalProperties: false,
-      },
-      returns: { type: 'string' },
-      signatureHash: 'test',
-      source: 'test',
-    },
-    'PodAgent.save': {
-      name: 'save',
-      description: 'Save a blob.',
-      parameters: {
-        type: 'object',
-        properties: { blob: { type: 'string' } },
-        required: ['blob'],
-        additionalProperties: false,
-      },
-      returns: { type: 'number' },
-      signatureHash: 'test',
-      source: 'test',
-    },
-    'SupportDesk.invoice': {
-      name: 'invoice',
-      description: 'Look up an invoice.',
-      parameters: {
-        type: 'object',
-        properties: { id: { type: 'string' } },
-        required: ['id'],
-        additionalProperties: false,
-      },
-      returns: { type: 'string' },
-      signatureHash: 'test',
-      source: 'test',
-    },
-  },
-};
+let manifest: ToolManifest;
+beforeAll(() => {
+  const result = ManifestCompiler.fromTsConfig(
+    join(__dirname, 'fixtures', 'tool-call-args', 'tsconfig.json'),
+  ).compile();
+  expect(result.diagnostics).toEqual([]);
+  manifest = result.manifest;
+});
 
 async function eventsOf(store: InMemoryStore, runId: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
@@ -134,7 +47,10 @@ describe('OpenAI strict mode: nulls for omitted optional parameters', () => {
       filter: { name: 'web', namespace: null, labels: { app: null, tier: null } },
       limit: null,
       note: null,
-      targets: [{ pod: 'web-1', container: null }, { pod: 'web-2', container: 'app' }],
+      targets: [
+        { pod: 'web-1', container: null },
+        { pod: 'web-2', container: 'app' },
+      ],
     };
     server.script(
       { kind: 'reply', toolCalls: [{ id: 'c1', name: 'findPods', arguments: JSON.stringify(sent) }] },
@@ -166,34 +82,37 @@ describe('OpenAI strict mode: nulls for omitted optional parameters', () => {
 });
 
 describe('handoff to an agent that does not exist', () => {
-  const support = new Agent(new SupportDesk(), {
-    provider: new ScriptedProvider([]),
-    store: new InMemoryStore(),
-    model: 'm',
-    manifest,
-  });
-
   it.each([
-    ['with handoffs', [support]],
-    ['without handoffs', []],
-  ])('is an unknown tool, sent back to the model and counted toward maxRepairs (%s)', async (_, handoffs) => {
-    const nobody = { toolCalls: [call('h', 'transfer_to_nobody', {})] };
-    const provider = new ScriptedProvider([nobody, nobody, nobody, { text: 'never asked' }]);
-    const done = await new Agent(new PodAgent(), {
-      provider,
-      store: new InMemoryStore(),
-      model: 'm',
-      manifest,
-      handoffs,
-      maxRepairs: 2,
-    }).run('hand me over');
-    expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'model_misbehaviour' });
-    expect(provider.callCount).toBe(3);
-    const answer = provider.requests[1]!.messages.find((m) => m.role === 'tool');
-    expect(answer).toMatchObject({ isError: true });
-    expect(answer?.content).toMatch(/^Error \(unknown_tool\): no tool named "transfer_to_nobody"/);
-  });
+    ['with handoffs', true],
+    ['without handoffs', false],
+  ])(
+    'is an unknown tool, sent back to the model and counted toward maxRepairs (%s)',
+    async (_, withHandoffs) => {
+      const support = new Agent(new SupportDesk(), {
+        provider: new ScriptedProvider([]),
+        store: new InMemoryStore(),
+        model: 'm',
+        manifest,
+      });
+      const handoffs = withHandoffs ? [support] : [];
+      const nobody = { toolCalls: [call('h', 'transfer_to_nobody', {})] };
+      const provider = new ScriptedProvider([nobody, nobody, nobody, { text: 'never asked' }]);
+      const done = await new Agent(new PodAgent(), {
+        provider,
+        store: new InMemoryStore(),
+        model: 'm',
+        manifest,
+        handoffs,
+        maxRepairs: 2,
+      }).run('hand me over');
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatchObject({ code: 'model_misbehaviour' });
+      expect(provider.callCount).toBe(3);
+      const answer = provider.requests[1]!.messages.find((m) => m.role === 'tool');
+      expect(answer).toMatchObject({ isError: true });
+      expect(answer?.content).toMatch(/^Error \(unknown_tool\): no tool named "transfer_to_nobody"/);
+    },
+  );
 });
 
 describe('tool-call arguments', () => {
@@ -210,5 +129,69 @@ describe('tool-call arguments', () => {
     expect(done).toMatchObject({ status: 'completed', output: 'Saved.' });
     for (const e of await eventsOf(store, done.id))
       expect(JSON.stringify(e.data).split(blob).length - 1).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('fromOpenAIStrictArgs', () => {
+  const optionalNested = {
+    type: 'object',
+    properties: { id: { type: 'string' }, note: { type: 'string' } },
+    required: ['id'],
+    additionalProperties: false,
+  };
+
+  it('maps nulls back through arrays, tuples, $refs and unions, and only where the original refuses null', () => {
+    const schema: JsonObject = {
+      type: 'object',
+      $defs: { Item: optionalNested },
+      properties: {
+        list: { type: 'array', items: { $ref: '#/$defs/Item' } },
+        pair: { type: 'array', prefixItems: [optionalNested, { type: 'string' }], items: false },
+        either: {
+          anyOf: [
+            {
+              type: 'object',
+              properties: { kind: { const: 'a' }, x: { type: 'number' } },
+              required: ['kind'],
+            },
+            {
+              type: 'object',
+              properties: { kind: { const: 'b' }, x: { type: ['number', 'null'] } },
+              required: ['kind'],
+            },
+          ],
+        },
+        anything: {},
+        maybe: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+        only: { enum: ['x', 'y'] },
+      },
+      additionalProperties: false,
+    };
+    expect(toOpenAIStrictSchema(schema)).toBeDefined();
+    const sent: JsonObject = {
+      list: [
+        { id: '1', note: null },
+        { id: '2', note: 'n' },
+      ],
+      pair: [{ id: '3', note: null }, 'tail'],
+      either: { kind: 'b', x: null },
+      anything: null,
+      maybe: null,
+      only: null,
+    };
+    expect(fromOpenAIStrictArgs(schema, sent)).toEqual({
+      list: [{ id: '1' }, { id: '2', note: 'n' }],
+      pair: [{ id: '3' }, 'tail'],
+      either: { kind: 'b', x: null },
+      anything: null,
+      maybe: null,
+    });
+    expect(fromOpenAIStrictArgs(schema, { either: { kind: 'a', x: null } })).toEqual({
+      either: { kind: 'a' },
+    });
+    expect(sent.list).toEqual([
+      { id: '1', note: null },
+      { id: '2', note: 'n' },
+    ]); // the input is not changed
   });
 });
