@@ -13,6 +13,7 @@ export {
   PayloadTooLargeError,
   InvalidRunIdError,
 } from './errors';
+export { RunEndedError, RunIdTakenError } from './errors';
 export type { Json, JsonObject } from './util/json';
 export { canonicalJson } from './util/json';
 export { jsonHash } from './util/hash';
@@ -69,6 +70,7 @@ export {
 } from './store/event-codec';
 export type { RunCursor } from './store/run-cursor';
 export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';
+export { assertValidListQuery, assertDistinctEventIds } from './store/store-input-checks';
 export { InMemoryStore } from './store/in-memory-store';
 export type { InMemoryStoreOptions } from './store/in-memory-store';
 export { loadRunState } from './store/load-run';

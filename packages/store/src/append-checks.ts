@@ -1,9 +1,11 @@
 import {
+  ConcurrencyError,
   EventDecoder,
   type EventRegistry,
   LeaseLostError,
   type Lease,
   type RawEventRow,
+  RunIdTakenError,
   type RunRecord,
   type StoredEvent,
 } from '@kestrion/core';
@@ -17,6 +19,16 @@ export function assertLeaseCurrent(record: RunRecord | undefined, lease: Lease):
       lease.runId,
       `now held by ${record?.leaseOwner ?? 'nobody'} at epoch ${record?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
     );
+}
+
+/**
+ * The head was not at `expectedSeq`: a new run (`expectedSeq` 0) under an id that is already
+ * taken is RunIdTakenError; anything else is a plain race (ConcurrencyError).
+ */
+export function headMismatch(runId: string, expectedSeq: number, actualSeq: number | undefined): Error {
+  return expectedSeq === 0 && actualSeq !== undefined && actualSeq > 0
+    ? new RunIdTakenError(runId, actualSeq)
+    : new ConcurrencyError(runId, expectedSeq, actualSeq);
 }
 
 /** The seqs a re-sent append would occupy, when the run's head has already passed them. */

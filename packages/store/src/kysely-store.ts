@@ -12,12 +12,16 @@ import {
   type ListRunsQuery,
   type NewEvent,
   type ReadOptions,
+  type Redactor,
   type RunPage,
   type RunRecord,
   type Snapshot,
   type Store,
   type StoredEvent,
+  assertDistinctEventIds,
+  assertValidListQuery,
   assertValidRunId,
+  isTerminal,
 } from '@kestrion/core';
 import { toRawEventRow, toRunRecord } from './row-mapping';
 import type { StoreDialect } from './store-dialect';
@@ -40,6 +44,10 @@ export class KyselyStore implements Store {
     return this.dialect.db;
   }
 
+  get redactor(): Redactor | undefined {
+    return this.codec.redact;
+  }
+
   async append(
     runId: string,
     expectedSeq: number,
@@ -47,6 +55,10 @@ export class KyselyStore implements Store {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const rows = encodeEvents(runId, expectedSeq, events, this.codec);
+    assertDistinctEventIds(
+      runId,
+      rows.map((r) => r.id),
+    );
     return this.dialect.append({
       runId,
       expectedSeq,
@@ -56,6 +68,7 @@ export class KyselyStore implements Store {
   }
 
   async *readEvents(runId: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
+    assertValidRunId(runId);
     const pageSize = options.pageSize ?? DEFAULT_PAGE;
     let from = options.fromSeq ?? 1;
     const decoder = new EventDecoder(runId, from, this.codec.registry);
@@ -68,20 +81,25 @@ export class KyselyStore implements Store {
     }
   }
 
-  saveSnapshot(s: Snapshot): Promise<void> {
+  async saveSnapshot(s: Snapshot): Promise<void> {
+    assertValidRunId(s.runId);
     return this.translated(this.dialect.snapshots.save(s), s.runId);
   }
 
   async loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined> {
+    assertValidRunId(runId);
     const row = await this.translated(this.dialect.reads.latestSnapshot(runId, foldVersion, maxSeq), runId);
     return row && { runId, foldVersion, seq: Number(row.seq), state: JSON.parse(row.state) };
   }
 
-  getRun(runId: string): Promise<RunRecord | undefined> {
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    assertValidRunId(runId);
     return this.translated(this.dialect.reads.run(runId), runId);
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
+    assertValidListQuery(q);
+    if (q.parentRunId !== undefined) assertValidRunId(q.parentRunId);
     const limit = q.limit ?? 50;
     let query = this.db.selectFrom('kestrion_runs').selectAll();
     if (q.status !== undefined) query = query.where('status', 'in', ([] as string[]).concat(q.status));
@@ -109,24 +127,30 @@ export class KyselyStore implements Store {
     return rows.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
   }
 
-  acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
+  async acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
     assertValidRunId(runId);
     return this.translated(this.dialect.leases.acquire(runId, req), runId);
   }
 
-  renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+  async renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    assertValidRunId(lease.runId);
     return this.translated(this.dialect.leases.renew(lease, req), lease.runId);
   }
 
-  releaseLease(lease: Lease): Promise<void> {
+  async releaseLease(lease: Lease): Promise<void> {
+    assertValidRunId(lease.runId);
     return this.translated(this.dialect.leases.release(lease), lease.runId);
   }
 
   claimNext(req: ClaimRequest): Promise<Lease | undefined> {
-    return this.translated(this.dialect.claimNext(req, req.statuses ?? ['pending', 'running']));
+    // An ended run is never leased, even when asked for (see acquireLease).
+    const statuses = (req.statuses ?? ['pending', 'running']).filter((x) => !isTerminal(x));
+    if (statuses.length === 0) return Promise.resolve(undefined);
+    return this.translated(this.dialect.claimNext(req, statuses));
   }
 
   async purgeRun(runId: string): Promise<void> {
+    assertValidRunId(runId);
     await this.translated(
       this.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();

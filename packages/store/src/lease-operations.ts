@@ -2,8 +2,10 @@ import {
   type Lease,
   type LeaseRequest,
   RunBusyError,
+  RunEndedError,
   RunNotFoundError,
   type RunRecord,
+  TERMINAL_STATUSES,
 } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import { assertLeaseCurrent } from './append-checks';
@@ -17,9 +19,12 @@ export interface LeaseOperations {
   release(lease: Lease): Promise<void>;
 }
 
-/** Why an acquire found no lease to take: the run is missing, or someone else holds it. */
+const ENDED: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
+
+/** Why an acquire found no lease to take: the run is missing, has ended, or someone else holds it. */
 export function refusedAcquire(runId: string, current: RunRecord | undefined): Error {
   if (!current) return new RunNotFoundError(runId);
+  if (ENDED.has(current.status)) return new RunEndedError(runId, current.status);
   return new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
 }
 
@@ -40,6 +45,7 @@ export class KyselyLeaseOperations implements LeaseOperations {
         lease_expires_at_ms: expiresAtMs,
       }))
       .where('run_id', '=', runId)
+      .where('status', 'not in', [...TERMINAL_STATUSES])
       .where((eb) =>
         eb.or([
           eb('lease_owner', 'is', null),

@@ -7,7 +7,7 @@ import {
   type OutcomeDecision,
   type RejectInput,
 } from '../approvals/decisions';
-import { ConcurrencyError, RunBusyError, RunNotFoundError } from '../errors';
+import { ConcurrencyError, RunBusyError, RunEndedError, RunNotFoundError } from '../errors';
 import { type Clock, isoAt, systemClock } from '../ports/clock';
 import { type IdGenerator, randomIds, timeOrderedIds } from '../ports/ids';
 import type { Provider } from '../providers/provider';
@@ -144,11 +144,16 @@ export class Engine {
       this.states.remember(look.state);
       return toRunView(look.state);
     }
-    const lease = await this.store.acquireLease(runId, {
-      owner: this.owner,
-      ttlMs: this.leaseTtlMs,
-      now: this.clock.now(),
-    });
+    const lease = await this.store
+      .acquireLease(runId, { owner: this.owner, ttlMs: this.leaseTtlMs, now: this.clock.now() })
+      .catch((error: unknown) => (error instanceof RunEndedError ? undefined : Promise.reject(error)));
+    if (!lease) {
+      // It ended elsewhere since the look (an ended run grants no lease): nothing to drive.
+      this.states.forget(runId);
+      const ended = await this.load(runId);
+      this.states.remember(ended);
+      return toRunView(ended);
+    }
     let driver: RunDriver | undefined;
     const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () =>
       driver?.stop(new Error('lease lost')),

@@ -10,3 +10,4 @@ export {
   PayloadTooLargeError,
   InvalidRunIdError,
 } from './errors';
+export { RunEndedError, RunIdTakenError } from './store-refusals';

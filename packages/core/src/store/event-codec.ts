@@ -27,6 +27,12 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
     throw new InvalidRunIdError(`${runId.length} characters, over the ${MAX_RUN_ID_LENGTH}-character limit`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(runId)) throw new InvalidRunIdError('contains control characters');
+  // A lone surrogate is not Unicode: PostgreSQL (and any UTF-8 text) would store it as U+FFFD,
+  // so two such ids would name one run.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(runId))
+    throw new InvalidRunIdError(
+      'contains a lone UTF-16 surrogate (not valid Unicode; a database would store it as U+FFFD); use well-formed text',
+    );
 }
 
 /**

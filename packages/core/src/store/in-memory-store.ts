@@ -1,14 +1,24 @@
-import { ConcurrencyError, LeaseLostError, RunBusyError, RunNotFoundError } from '../errors';
+import {
+  ConcurrencyError,
+  LeaseLostError,
+  RunBusyError,
+  RunEndedError,
+  RunIdTakenError,
+  RunNotFoundError,
+} from '../errors';
+import { isTerminal } from '../state/run-state';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import { defaultEventRegistry } from '../events/event-registry';
 import {
   type CodecOptions,
+  assertValidRunId,
   DEFAULT_MAX_EVENT_BYTES,
   EventDecoder,
   encodeEvents,
   type Redactor,
 } from './event-codec';
 import { decodeRunCursor, encodeRunCursor, isAfterCursor } from './run-cursor';
+import { assertDistinctEventIds, assertValidListQuery } from './store-input-checks';
 import { projectRunRecord } from './run-projection';
 import type {
   AppendOptions,
@@ -58,6 +68,11 @@ export class InMemoryStore implements Store {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const encoded = encodeEvents(runId, expectedSeq, events, this.codec);
+    // As the SQL stores' (run, event id) key: one id twice in a batch is refused, nothing written.
+    assertDistinctEventIds(
+      runId,
+      encoded.map((r) => r.id),
+    );
     const rows = this.rows.get(runId) ?? [];
     const prev = this.runs.get(runId);
     const head = rows.length;
@@ -68,7 +83,10 @@ export class InMemoryStore implements Store {
     if (resent)
       return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
     if (options.lease) checkLease(prev, options.lease);
-    if (head !== expectedSeq) throw new ConcurrencyError(runId, expectedSeq, head);
+    if (head !== expectedSeq)
+      throw expectedSeq === 0
+        ? new RunIdTakenError(runId, head)
+        : new ConcurrencyError(runId, expectedSeq, head);
     if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
     const ids = this.eventIds.get(runId) ?? new Set<string>();
     if (encoded.some((r) => ids.has(r.id))) throw new ConcurrencyError(runId, expectedSeq, head);
@@ -85,12 +103,14 @@ export class InMemoryStore implements Store {
   }
 
   async *readEvents(runId: string, options: ReadOptions = {}): AsyncIterable<StoredEvent> {
+    assertValidRunId(runId);
     const from = options.fromSeq ?? 1;
     const decoder = new EventDecoder(runId, from, this.codec.registry);
     for (const row of (this.rows.get(runId) ?? []).slice(from - 1)) yield decoder.decode(row);
   }
 
   async saveSnapshot(s: Snapshot): Promise<void> {
+    assertValidRunId(s.runId);
     const kept = (this.snapshots.get(s.runId) ?? []).filter(
       (x) => !(x.foldVersion === s.foldVersion && x.seq === s.seq),
     );
@@ -113,6 +133,7 @@ export class InMemoryStore implements Store {
     foldVersion: number,
     maxSeq = Number.MAX_SAFE_INTEGER,
   ): Promise<Snapshot | undefined> {
+    assertValidRunId(runId);
     const hit = (this.snapshots.get(runId) ?? []).find(
       (x) => x.foldVersion === foldVersion && x.seq <= maxSeq,
     );
@@ -120,11 +141,14 @@ export class InMemoryStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
+    assertValidRunId(runId);
     const r = this.runs.get(runId);
     return r && { ...r };
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
+    assertValidListQuery(q);
+    if (q.parentRunId !== undefined) assertValidRunId(q.parentRunId);
     const statuses = q.status === undefined ? undefined : ([] as string[]).concat(q.status);
     const cursor = q.cursor === undefined ? undefined : decodeRunCursor(q.cursor);
     const limit = q.limit ?? 50;
@@ -143,14 +167,17 @@ export class InMemoryStore implements Store {
   }
 
   async acquireLease(runId: string, req: LeaseRequest): Promise<Lease> {
+    assertValidRunId(runId);
     const r = this.runs.get(runId);
     if (!r) throw new RunNotFoundError(runId);
+    if (isTerminal(r.status)) throw new RunEndedError(runId, r.status);
     if (r.leaseOwner !== null && r.leaseOwner !== req.owner && (r.leaseExpiresAtMs ?? 0) > req.now)
       throw new RunBusyError(runId, r.leaseOwner, r.leaseExpiresAtMs ?? 0);
     return this.grant(r, req);
   }
 
   async renewLease(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease> {
+    assertValidRunId(lease.runId);
     const r = this.runs.get(lease.runId);
     checkLease(r, lease);
     const expiresAtMs = req.now + req.ttlMs;
@@ -159,6 +186,7 @@ export class InMemoryStore implements Store {
   }
 
   async releaseLease(lease: Lease): Promise<void> {
+    assertValidRunId(lease.runId);
     const r = this.runs.get(lease.runId);
     if (r && r.leaseOwner === lease.owner && r.leaseEpoch === lease.epoch) {
       r.leaseOwner = null;
@@ -167,7 +195,8 @@ export class InMemoryStore implements Store {
   }
 
   async claimNext(req: ClaimRequest): Promise<Lease | undefined> {
-    const statuses = req.statuses ?? ['pending', 'running'];
+    // An ended run is never leased, even when asked for (see acquireLease).
+    const statuses = (req.statuses ?? ['pending', 'running']).filter((x) => !isTerminal(x));
     const candidates = [...this.runs.values()]
       .filter(
         (r) => statuses.includes(r.status) && (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now),
@@ -178,6 +207,7 @@ export class InMemoryStore implements Store {
   }
 
   async purgeRun(runId: string): Promise<void> {
+    assertValidRunId(runId);
     this.rows.delete(runId);
     this.eventIds.delete(runId);
     this.runs.delete(runId);

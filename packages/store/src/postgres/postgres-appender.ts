@@ -1,13 +1,7 @@
-import {
-  type AppendResult,
-  ConcurrencyError,
-  type EventRegistry,
-  projectRunRecord,
-  type RunRecord,
-} from '@kestrion/core';
+import { type AppendResult, type EventRegistry, projectRunRecord, type RunRecord } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { assertLeaseCurrent, decodeRows, isStoredResend } from '../append-checks';
+import { assertLeaseCurrent, decodeRows, headMismatch, isStoredResend } from '../append-checks';
 import { readRunRecord } from '../read-run';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
@@ -75,7 +69,7 @@ export class PostgresAppender {
     if (req.lease) assertLeaseCurrent(current, req.lease);
     if (head === req.expectedSeq && req.rows.length === 0)
       return { headSeq: head, events: [], duplicate: false };
-    throw new ConcurrencyError(req.runId, req.expectedSeq, current?.headSeq);
+    throw headMismatch(req.runId, req.expectedSeq, current?.headSeq);
   }
 
   private readRun(runId: string): Promise<RunRecord | undefined> {

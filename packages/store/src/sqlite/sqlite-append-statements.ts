@@ -84,7 +84,8 @@ export class SqliteAppendStatements {
     );
     this.acquire = p(
       `update kestrion_runs set lease_owner = ?, lease_epoch = lease_epoch + 1, lease_expires_at_ms = ?
-         where run_id = ? and (lease_owner is null or lease_owner = ? or lease_expires_at_ms <= ?) returning *`,
+         where run_id = ? and status not in (${ENDED})
+           and (lease_owner is null or lease_owner = ? or lease_expires_at_ms <= ?) returning *`,
     );
     this.renew = p(
       `update kestrion_runs set lease_expires_at_ms = ?
@@ -223,7 +224,10 @@ export class SqliteAppendStatements {
     );
   }
 
-  /** Takes the lease when it is free, expired or already the owner's; undefined when it is not. */
+  /**
+   * Takes the lease when the run has not ended and the lease is free, expired or already the
+   * owner's; undefined when it is not.
+   */
   acquireLease(runId: string, owner: string, expiresAtMs: number, now: number): RunRecord | undefined {
     return this.changedRow(this.acquire.get(owner, expiresAtMs, runId, owner, now));
   }

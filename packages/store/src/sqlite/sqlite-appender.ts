@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
-import {
-  type AppendResult,
-  ConcurrencyError,
-  type EventRegistry,
-  projectRunRecord,
-  type RunRecord,
-} from '@kestrion/core';
-import { assertLeaseCurrent, decodeRows, isSameEvents, resendSpan } from '../append-checks';
+import { type AppendResult, type EventRegistry, projectRunRecord, type RunRecord } from '@kestrion/core';
+import { assertLeaseCurrent, decodeRows, headMismatch, isSameEvents, resendSpan } from '../append-checks';
 import type { AppendRequest } from '../store-dialect';
 import { SqliteAppendStatements } from './sqlite-append-statements';
 import type { Exclusive } from './sqlite-reads';
@@ -169,7 +163,7 @@ export class SqliteAppender {
         return { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true };
     }
     if (req.lease) assertLeaseCurrent(prev, req.lease);
-    if (head !== expectedSeq) throw new ConcurrencyError(runId, expectedSeq, prev?.headSeq);
+    if (head !== expectedSeq) throw headMismatch(runId, expectedSeq, prev?.headSeq);
     if (rows.length === 0) return { headSeq: head, events: [], duplicate: false };
     const events = decodeRows(runId, rows, this.registry);
     const next = projectRunRecord(prev, events);

@@ -1,4 +1,11 @@
-import { type Lease, LeaseLostError, RunBusyError, RunNotFoundError } from '@kestrion/core';
+import {
+  type Lease,
+  LeaseLostError,
+  RunBusyError,
+  RunEndedError,
+  RunNotFoundError,
+  type RunStatus,
+} from '@kestrion/core';
 import { type ContractContext, entered, ev, readAll, seedRun, started } from './contract-context';
 
 export function leaseContract(ctx: ContractContext): void {
@@ -121,8 +128,10 @@ export function leaseContract(ctx: ContractContext): void {
       await expect(s.append(done, 3, [entered('late', 1)], { lease: a })).rejects.toBeInstanceOf(
         LeaseLostError,
       );
-      // Long before A's lease would have expired, another owner may take the (ended) run.
-      expect((await s.acquireLease(done, { owner: 'B', ttlMs: 100, now: 1 })).owner).toBe('B');
+      // Nobody may take the ended run again: an ended run never keeps an owner.
+      await expect(s.acquireLease(done, { owner: 'B', ttlMs: 100, now: 1 })).rejects.toBeInstanceOf(
+        RunEndedError,
+      );
 
       // Cancelled by another process (no lease): the driver's lease goes too, and fences it.
       const cancelled = ctx.newRunId('cancelled');
@@ -133,6 +142,40 @@ export function leaseContract(ctx: ContractContext): void {
       await expect(s.append(cancelled, 2, [entered('late', 1)], { lease: driver })).rejects.toBeInstanceOf(
         LeaseLostError,
       );
+    });
+
+    it.each([
+      ['completed', [ev('run.completed', { output: 'ok' })]],
+      ['failed', [ev('run.failed', { error: { code: 'boom', message: 'boom' } })]],
+      ['cancelled', [ev('run.cancelled', { by: 'ops' })]],
+      [
+        'expired',
+        [
+          ev('tool.requested', { callId: 'c', stepKey: '1:0', tool: 't', args: {}, argsHash: 'h' }),
+          ev('approval.requested', { callId: 'c', tool: 't', argsHash: 'h', roles: [] }),
+          ev('run.waiting', { reason: 'approval' }),
+          ev('approval.expired', { callId: 'c', outcome: 'expire' }),
+        ],
+      ],
+    ])('refuses a lease on a %s run, to anyone, and never claims it', async (status, end) => {
+      const s = ctx.store();
+      const id = ctx.newRunId(status);
+      await seedRun(s, id, 0);
+      await s.append(id, 1, end);
+      expect(await s.getRun(id)).toMatchObject({ status, leaseOwner: null });
+      for (const owner of ['A', 'A', 'B']) {
+        const refused = await s.acquireLease(id, { owner, ttlMs: 100, now: 0 }).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(RunEndedError);
+        expect((refused as RunEndedError).message).toContain(`has ended (${status})`);
+      }
+      const claimed = await s.claimNext({
+        owner: 'C',
+        ttlMs: 100,
+        now: Date.UTC(2033, 0, 1),
+        statuses: [status as RunStatus],
+      });
+      expect(claimed).toBeUndefined();
+      expect(await s.getRun(id)).toMatchObject({ leaseOwner: null, leaseExpiresAtMs: null });
     });
 
     it('checks the lease of an empty append against the lease as it is now', async () => {

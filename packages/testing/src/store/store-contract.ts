@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '@kestrion/core';
 import { appendContract } from './contract-append';
 import type { ContractContext } from './contract-context';
+import { inputContract } from './contract-input';
 import { leaseContract } from './contract-leases';
 import { processContract } from './contract-processes';
 import { propertyContract } from './contract-property';
@@ -47,6 +48,7 @@ export function describeStoreContract(
     readContract(ctx);
     runsContract(ctx);
     leaseContract(ctx);
+    inputContract(ctx);
     propertyContract(ctx, options.propertyRuns ?? 40);
     if (factory.shared) processContract(ctx);
   });
