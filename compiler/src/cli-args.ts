@@ -20,7 +20,8 @@ Compiles every @tool method of the project into a JSON Schema tool manifest.
   -w, --watch           recompile whenever a source file changes
   -h, --help            show this help
 
-Exit codes: 0 ok, 1 compile errors or stale manifest, 2 wrong usage.`;
+Exit codes: 0 ok, 1 compile errors or stale manifest, 2 wrong usage or configuration
+(unknown flag, tsconfig not found, --out is a directory or not writable).`;
 
 /** Parses argv (without `node` and the script). Throws a TypeError with a readable message on bad usage. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

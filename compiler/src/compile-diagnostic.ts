@@ -44,6 +44,26 @@ export class ManifestCompileError extends Error {
   }
 }
 
+/**
+ * The project's setup is wrong, so nothing can be compiled or written: the tsconfig is missing,
+ * `--out` is a directory or cannot be written. The CLI prints the message and exits 2. Shaped
+ * like core's `ConfigurationError` (code `configuration`, never retryable); the compiler takes
+ * only types from core, so it cannot extend it.
+ */
+export class CompilerConfigError extends Error {
+  readonly code = 'configuration';
+  readonly retryable = false;
+
+  constructor(
+    readonly problem: string,
+    readonly fix: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`${problem}. Fix: ${fix}.`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CompilerConfigError';
+  }
+}
+
 /** A `/`-separated path relative to `root`. */
 export function relativePath(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/');

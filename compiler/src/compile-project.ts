@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ManifestCompileError } from './compile-diagnostic';
 import type { ToolManifest } from './json-types';
 import { ManifestCompiler } from './manifest-compiler';
-import { DEFAULT_MANIFEST_NAME, writeManifest } from './manifest-file';
+import { checkManifestPath, DEFAULT_MANIFEST_NAME, writeManifest } from './manifest-file';
 
 /** Options of {@link compileProject}. */
 export interface CompileProjectOptions {
@@ -27,11 +27,14 @@ export interface CompileProjectResult {
 /**
  * Compiles a project's tool manifest and writes it. Meant for build scripts and jest
  * `globalSetup` (see the package README). Throws {@link ManifestCompileError} listing every
- * problem when any tool cannot be compiled; nothing is written then.
+ * problem when any tool cannot be compiled; nothing is written then. Throws
+ * `CompilerConfigError` when the tsconfig is missing or `out` is a directory or not writable
+ * (checked before compiling).
  */
 export function compileProject(options: CompileProjectOptions): CompileProjectResult {
-  const compiler = options.compiler ?? ManifestCompiler.fromTsConfig(options.project);
   const out = resolveOut(options.project, options.out);
+  checkManifestPath(out, { write: true });
+  const compiler = options.compiler ?? ManifestCompiler.fromTsConfig(options.project);
   const result = compiler.compile();
   if (result.diagnostics.length > 0) throw new ManifestCompileError(result.diagnostics);
   const written = writeManifest(out, result.manifest);

@@ -7,6 +7,8 @@ export interface ToolMethod {
   method: ts.MethodDeclaration;
   /** `name` and `description` when given as string literals in `@tool({ ... })`. */
   options: { name?: string; description?: string };
+  /** The `name` literal in `@tool({ name })`, when there is one: where a bad name is reported. */
+  nameNode?: ts.Node;
 }
 
 /** A misuse found while looking for tools: the node and what is wrong and what to do. */
@@ -66,7 +68,7 @@ function collectFromClass(
       else if (className === undefined) problem('a tool must live in a named class', 'give the class a name');
       else if (!ts.isIdentifier(member.name))
         problem('a tool method needs a plain name', 'rename the method');
-      else found.push({ className, method: member, options: readOptions(call, key, report) });
+      else found.push({ className, method: member, ...readOptions(call, key, report) });
     }
   }
 }
@@ -75,17 +77,20 @@ function readOptions(
   call: ts.CallExpression,
   tool: string,
   report: (problem: FinderProblem) => void,
-): ToolMethod['options'] {
+): Pick<ToolMethod, 'options' | 'nameNode'> {
   const options: ToolMethod['options'] = {};
+  let nameNode: ts.Node | undefined;
   const arg = call.arguments[0];
-  if (arg === undefined || !ts.isObjectLiteralExpression(arg)) return options;
+  if (arg === undefined || !ts.isObjectLiteralExpression(arg)) return { options };
   for (const property of arg.properties) {
     if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
     const key = property.name.text;
     if (key !== 'name' && key !== 'description') continue;
     const value = property.initializer;
-    if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) options[key] = value.text;
-    else
+    if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) {
+      options[key] = value.text;
+      if (key === 'name') nameNode = value;
+    } else
       report({
         node: value,
         tool,
@@ -93,5 +98,5 @@ function readOptions(
         fix: `write the ${key} as a literal string`,
       });
   }
-  return options;
+  return nameNode === undefined ? { options } : { options, nameNode };
 }

@@ -13,4 +13,7 @@ export { runCli } from './run-cli';
 export type { CliIo } from './run-cli';
 export { parseCliArgs, USAGE } from './cli-args';
 export type { CliArgs } from './cli-args';
-export { signatureHash, canonicalJson } from './signature-hash';
+export { signatureHash, entryHash, canonicalJson } from './signature-hash';
+export { CompilerConfigError } from './compile-diagnostic';
+export { TOOL_NAME_PATTERN } from './tool-name';
+export { checkManifestPath } from './manifest-file';

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileSystemRefreshResult, Project, ts } from 'ts-morph';
-import { relativePath, type CompileDiagnostic } from './compile-diagnostic';
-import { findToolMethods } from './find-tool-methods';
+import { CompilerConfigError, relativePath, type CompileDiagnostic } from './compile-diagnostic';
+import { findToolMethods, type ToolMethod } from './find-tool-methods';
 import type { ToolManifest, ToolManifestEntry } from './json-types';
 import { buildToolEntry } from './tool-entry-builder';
+import { suggestToolName, TOOL_NAME_PATTERN, toolNameProblem } from './tool-name';
 
 /** The outcome of one compilation: the manifest (as far as it could be built) and every problem. */
 export interface CompileResult {
@@ -35,8 +36,27 @@ export class ManifestCompiler {
   /** A compiler for the project a tsconfig.json describes. */
   static fromTsConfig(tsConfigFilePath: string): ManifestCompiler {
     const file = path.resolve(tsConfigFilePath);
-    if (!fs.existsSync(file)) throw new Error(`tsconfig not found: ${file}`);
-    return new ManifestCompiler(new Project({ tsConfigFilePath: file }), path.dirname(file));
+    if (!fs.existsSync(file))
+      throw new CompilerConfigError(
+        `tsconfig not found: ${file}`,
+        "pass the project's tsconfig.json with --project (or `project`)",
+      );
+    if (fs.statSync(file).isDirectory())
+      throw new CompilerConfigError(
+        `--project ${file} is a directory`,
+        `pass the tsconfig file itself, e.g. ${path.join(file, 'tsconfig.json')}`,
+      );
+    let project: Project;
+    try {
+      project = new Project({ tsConfigFilePath: file });
+    } catch (cause) {
+      throw new CompilerConfigError(
+        `cannot read the tsconfig ${file}: ${(cause as Error).message}`,
+        'fix the tsconfig (`tsc -p` reports the same problem)',
+        { cause },
+      );
+    }
+    return new ManifestCompiler(project, path.dirname(file));
   }
 
   /** Builds the manifest of every `@tool` method in the program. Tools are sorted by key. */
@@ -44,29 +64,99 @@ export class ManifestCompiler {
     const started = performance.now();
     const program = this.project.getProgram().compilerObject;
     const checker = program.getTypeChecker();
-    const diagnostics: CompileDiagnostic[] = [];
+    // Like tsc: syntax errors first, and only them. The tree of a file that does not parse is
+    // TypeScript's guess, and reading tools out of it reports nonsense (a parameter list cut
+    // short by a missing `)` looks like a destructured parameter).
+    const diagnostics = this.syntaxDiagnostics(program);
+    if (diagnostics.length > 0)
+      return { manifest: { version: 2, tools: {} }, diagnostics, durationMs: performance.now() - started };
     const methods = findToolMethods(program, checker, (p) =>
       diagnostics.push({ ...this.position(p.node), tool: p.tool, message: p.message, fix: p.fix }),
     );
-    const entries = new Map<string, ToolManifestEntry>();
+    const entries = new Map<string, { entry: ToolManifestEntry; method: ToolMethod }>();
+    /** Per class declaration: the tool names models will see, and the method that took each. */
+    const namesByClass = new Map<ts.Node, Map<string, ToolMethod>>();
     const caches = { parameters: new Map(), returns: new Map() };
     for (const method of methods) {
-      const key = `${method.className}.${(method.method.name as ts.Identifier).text}`;
+      const key = toolKey(method);
       const entry = buildToolEntry(method, checker, this.rootDir, diagnostics, caches);
+      const nameProblem = toolNameProblem(entry.name);
+      if (nameProblem !== undefined) {
+        const fromOption = method.options.name !== undefined;
+        diagnostics.push({
+          ...this.position(method.nameNode ?? method.method.name),
+          tool: key,
+          message: `tool name ${JSON.stringify(entry.name)} ${nameProblem}; model providers (Anthropic, OpenAI) accept only names matching ${TOOL_NAME_PATTERN.source}`,
+          fix: fromOption
+            ? `write @tool({ name: '${suggestToolName(entry.name)}' })`
+            : `rename the method or set @tool({ name: '${suggestToolName(entry.name)}' })`,
+        });
+      }
+      const cls = method.method.parent;
+      const names = namesByClass.get(cls) ?? new Map<string, ToolMethod>();
+      namesByClass.set(cls, names);
+      const sameName = names.get(entry.name);
+      if (sameName !== undefined && sameName.method !== method.method)
+        diagnostics.push({
+          ...this.position(method.nameNode ?? method.method.name),
+          tool: key,
+          message: `tool name ${JSON.stringify(entry.name)} is already taken by ${toolKey(sameName)} (${this.location(sameName.nameNode ?? sameName.method.name)}) in the same class; a model could not tell the two apart`,
+          fix: `give one of them another name with @tool({ name: '...' })`,
+        });
+      else if (sameName === undefined) names.set(entry.name, method);
       const clash = entries.get(key);
-      if (clash !== undefined)
+      if (clash === undefined) entries.set(key, { entry, method });
+      else if (clash.method.method === method.method)
         diagnostics.push({
           ...this.position(method.method.name),
           tool: key,
-          message: `another class named ${method.className} already has tool ${key} (${clash.source})`,
+          message: 'the method carries `@tool` twice',
+          fix: 'remove one of the decorators',
+        });
+      else if (clash.method.method.parent === cls)
+        diagnostics.push({
+          ...this.position(method.method.name),
+          tool: key,
+          message: `the class declares ${key} twice (also at ${clash.entry.source})`,
+          fix: 'remove or rename one of the methods',
+        });
+      else
+        diagnostics.push({
+          ...this.position(method.method.name),
+          tool: key,
+          message: `another class named ${method.className} already has tool ${key} (${clash.entry.source})`,
           fix: 'give one of the classes a different name',
         });
-      else entries.set(key, entry);
     }
     const tools: Record<string, ToolManifestEntry> = {};
-    for (const key of [...entries.keys()].sort()) tools[key] = entries.get(key) as ToolManifestEntry;
+    for (const key of [...entries.keys()].sort())
+      tools[key] = (entries.get(key) as { entry: ToolManifestEntry }).entry;
     diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-    return { manifest: { version: 1, tools }, diagnostics, durationMs: performance.now() - started };
+    return { manifest: { version: 2, tools }, diagnostics, durationMs: performance.now() - started };
+  }
+
+  /** TypeScript's syntax errors in the project's own files (not the default libs or node_modules). */
+  private syntaxDiagnostics(program: ts.Program): CompileDiagnostic[] {
+    const found: CompileDiagnostic[] = [];
+    for (const sourceFile of program.getSourceFiles()) {
+      if (
+        program.isSourceFileDefaultLibrary(sourceFile) ||
+        program.isSourceFileFromExternalLibrary(sourceFile)
+      )
+        continue;
+      if (/[\\/]node_modules[\\/]/.test(sourceFile.fileName)) continue;
+      for (const d of program.getSyntacticDiagnostics(sourceFile)) {
+        const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start ?? 0);
+        found.push({
+          file: relativePath(this.rootDir, sourceFile.fileName),
+          line: line + 1,
+          column: character + 1,
+          message: `syntax error TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\.$/, '')}`,
+          fix: 'correct the syntax (`tsc --noEmit` reports the same error); tools are read once the file parses',
+        });
+      }
+    }
+    return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   }
 
   /** Re-reads one changed (or new, or deleted) source file into the project. */
@@ -94,9 +184,18 @@ export class ManifestCompiler {
     return 'added';
   }
 
+  private location(node: ts.Node): string {
+    const { file, line } = this.position(node);
+    return `${file}:${line}`;
+  }
+
   private position(node: ts.Node): Pick<CompileDiagnostic, 'file' | 'line' | 'column'> {
     const sourceFile = node.getSourceFile();
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
     return { file: relativePath(this.rootDir, sourceFile.fileName), line: line + 1, column: character + 1 };
   }
+}
+
+function toolKey(method: ToolMethod): string {
+  return `${method.className}.${(method.method.name as ts.Identifier).text}`;
 }

@@ -7,7 +7,7 @@ import { symbolDocs } from './schema/doc-reader';
 import { parseDocComment, type DocAnnotations } from './schema/jsdoc-annotations';
 import type { SchemaIssue } from './schema/schema-issue';
 import { includesUndefined, TypeSchemaBuilder } from './schema/type-schema-builder';
-import { signatureHash } from './signature-hash';
+import { entryHash, signatureHash } from './signature-hash';
 
 /** Schemas of types already built during one compilation, per mode. */
 export interface SchemaCaches {
@@ -112,7 +112,7 @@ export function buildToolEntry(
     '';
   const returnText = method.type?.getText(sourceFile) ?? '(inferred)';
   const { line } = sourceFile.getLineAndCharacterOfPosition(method.name.getStart(sourceFile));
-  return {
+  const entry: Omit<ToolManifestEntry, 'entryHash'> = {
     name: tool.options.name ?? (method.name as ts.Identifier).text,
     description,
     parameters,
@@ -124,6 +124,7 @@ export function buildToolEntry(
     }),
     source: `${relativePath(rootDir, sourceFile.fileName)}:${line + 1}`,
   };
+  return { ...entry, entryHash: entryHash(entry) };
 }
 
 /** `@param name text` from the method's JSDoc, then a `/** … *\/` block right before the parameter (which wins). */

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CompileDiagnostic } from './compile-diagnostic';
+import { CompilerConfigError, type CompileDiagnostic } from './compile-diagnostic';
 import type { ToolManifest } from './json-types';
 import { ManifestCompiler } from './manifest-compiler';
-import { writeManifest } from './manifest-file';
+import { checkManifestPath, writeManifest } from './manifest-file';
 import { resolveOut } from './compile-project';
 
 /** One compilation done by the watcher. */
@@ -12,6 +12,8 @@ export interface WatchEvent {
   diagnostics: CompileDiagnostic[];
   /** True when the manifest file was (re)written; false when it was unchanged or there were errors. */
   written: boolean;
+  /** Why the manifest could not be written (e.g. its directory was removed), when it could not. */
+  writeError?: CompilerConfigError;
   /** The files whose change triggered this run (empty for the first run). */
   changedFiles: string[];
   durationMs: number;
@@ -39,11 +41,13 @@ export interface ProjectWatcher {
  * Compiles the manifest, then recompiles whenever a source file of the project changes. The
  * changed file is re-read into the same ts-morph project (no new Project), so the program is
  * rebuilt incrementally. With errors, the manifest is left as it was and the errors are
- * reported through `onCompile`.
+ * reported through `onCompile`. Throws `CompilerConfigError` at once when the tsconfig is
+ * missing or `out` is a directory or not writable.
  */
 export function watchProject(options: WatchProjectOptions): ProjectWatcher {
-  const compiler = ManifestCompiler.fromTsConfig(options.project);
   const out = resolveOut(options.project, options.out);
+  checkManifestPath(out, { write: true });
+  const compiler = ManifestCompiler.fromTsConfig(options.project);
   const debounceMs = options.debounceMs ?? 30;
   const pending = new Set<string>();
   const watchers: fs.FSWatcher[] = [];
@@ -52,8 +56,15 @@ export function watchProject(options: WatchProjectOptions): ProjectWatcher {
 
   const run = (changedFiles: string[]): WatchEvent => {
     const result = compiler.compile();
-    const written = result.diagnostics.length === 0 && writeManifest(out, result.manifest);
-    const event = { ...result, written, changedFiles };
+    let written = false;
+    let writeError: CompilerConfigError | undefined;
+    try {
+      written = result.diagnostics.length === 0 && writeManifest(out, result.manifest);
+    } catch (error) {
+      if (!(error instanceof CompilerConfigError)) throw error;
+      writeError = error;
+    }
+    const event: WatchEvent = { ...result, written, changedFiles, ...(writeError ? { writeError } : {}) };
     options.onCompile?.(event);
     return event;
   };

@@ -16,6 +16,13 @@ export { COMPILE_COMMAND, MANIFEST_FILE_NAME, MANIFEST_ENV_VAR } from './manifes
 export { findManifest } from './manifest/find-manifest';
 export type { ManifestSearch } from './manifest/find-manifest';
 export { loadManifest } from './manifest/load-manifest';
+export { verifyManifest } from './manifest/verify-manifest';
+export { toolEntryHash, sealToolManifest, MANIFEST_VERSION } from './manifest/entry-hash';
+export {
+  ManifestVersionError,
+  ManifestIntegrityError,
+  InvalidManifestSchemaError,
+} from './manifest/manifest-errors';
 export { toolsOf } from './tools/tools-of';
 export type { ToolsOfOptions } from './tools/tools-of';
 export type { BoundTool, ToolContext } from './tools/bound-tool';

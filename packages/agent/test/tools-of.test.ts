@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import * as ts from 'typescript';
 import { ConfigurationError, type ToolManifest } from '@kestrion/core';
 import * as agentModule from '../src/index';
-import { tool, toolsOf, type ToolContext } from '../src/index';
+import { sealToolManifest, tool, toolsOf, type ToolContext } from '../src/index';
 
 class Ops {
   calls: unknown[][] = [];
@@ -34,10 +34,10 @@ const entry = (name: string, params: string[]) => ({
   signatureHash: 'sha256:x',
   source: 'src/ops.ts:1',
 });
-const MANIFEST: ToolManifest = {
-  version: 1,
-  tools: { 'Ops.apply': entry('apply', ['yaml', 'dryRun']), 'Ops.state': entry('get_state', []) },
-};
+const MANIFEST: ToolManifest = sealToolManifest({
+  'Ops.apply': entry('apply', ['yaml', 'dryRun']),
+  'Ops.state': entry('get_state', []),
+});
 
 afterEach(() => {
   delete process.env.KESTRION_MANIFEST;
@@ -66,7 +66,7 @@ describe('toolsOf', () => {
   });
 
   it('fails with a ConfigurationError naming the compile command when a tool has no schema', () => {
-    const manifest: ToolManifest = { version: 1, tools: { 'Ops.apply': entry('apply', ['yaml', 'dryRun']) } };
+    const manifest = sealToolManifest({ 'Ops.apply': entry('apply', ['yaml', 'dryRun']) });
     expect(() => toolsOf(new Ops(), { manifest })).toThrow(ConfigurationError);
     expect(() => toolsOf(new Ops(), { manifest })).toThrow(
       /Ops\.state has no schema.*npx kestrion-compile --project tsconfig\.json/,
@@ -74,21 +74,18 @@ describe('toolsOf', () => {
   });
 
   it('detects a stale entry from parameter names, parameter count and tool name', () => {
-    const renamed: ToolManifest = {
-      version: 1,
-      tools: { ...MANIFEST.tools, 'Ops.apply': entry('apply', ['manifest', 'dryRun']) },
-    };
+    const renamed = sealToolManifest({
+      ...MANIFEST.tools,
+      'Ops.apply': entry('apply', ['manifest', 'dryRun']),
+    });
     expect(() => toolsOf(new Ops(), { manifest: renamed })).toThrow(
       /declares parameters \(yaml, dryRun, ctx\).*stale/,
     );
-    const fewer: ToolManifest = { version: 1, tools: { ...MANIFEST.tools, 'Ops.apply': entry('apply', []) } };
+    const fewer = sealToolManifest({ ...MANIFEST.tools, 'Ops.apply': entry('apply', []) });
     expect(() => toolsOf(new Ops(), { manifest: fewer })).toThrow(
       /takes 3 parameters but the manifest lists 0/,
     );
-    const otherName: ToolManifest = {
-      version: 1,
-      tools: { ...MANIFEST.tools, 'Ops.state': entry('state', []) },
-    };
+    const otherName = sealToolManifest({ ...MANIFEST.tools, 'Ops.state': entry('state', []) });
     expect(() => toolsOf(new Ops(), { manifest: otherName })).toThrow(/named "get_state" but "state"/);
   });
 
@@ -106,9 +103,9 @@ describe('toolsOf', () => {
     expect(() => toolsOf(new Ops(), { manifest: path.join(dir, 'missing.json') })).toThrow(
       /no tool manifest found.*kestrion-compile/,
     );
-    fs.writeFileSync(path.join(dir, 'bad.json'), '{"version":2}');
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"version":"x"}');
     expect(() => toolsOf(new Ops(), { manifest: path.join(dir, 'bad.json') })).toThrow(
-      /not a version-1 Kestrion tool manifest/,
+      /not a version-2 Kestrion tool manifest/,
     );
   });
 
@@ -117,7 +114,7 @@ describe('toolsOf', () => {
     fs.mkdirSync(path.join(root, 'dist', 'agents'), { recursive: true });
     fs.writeFileSync(
       path.join(root, 'kestrion.manifest.json'),
-      JSON.stringify({ version: 1, tools: { 'Walker.go': entry('go', ['to']) } }),
+      JSON.stringify(sealToolManifest({ 'Walker.go': entry('go', ['to']) })),
     );
     const { outputText } = ts.transpileModule(
       `import { tool } from '@kestrion/agent';\nexport class Walker { @tool() go(to: string) { return to; } }`,

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import { ConfigurationError, type ToolManifest } from '@kestrion/core';
 import { COMPILE_COMMAND } from './compile-command';
+import { verifyManifest } from './verify-manifest';
 
-const cache = new Map<string, { mtimeMs: number; manifest: ToolManifest }>();
+const cache = new Map<string, { mtimeMs: number; size: number; manifest: ToolManifest }>();
 
 /**
  * Reads and checks a manifest file (cached until the file changes). Throws
- * {@link ConfigurationError} naming the compile command when the file is unreadable or is not
- * a version-1 manifest.
+ * {@link ConfigurationError} naming the compile command when the file is unreadable or not
+ * JSON, and the errors of {@link verifyManifest} (a subclass of ConfigurationError each) when
+ * it is not a version-2 manifest, an entry does not match its hash, or a schema is invalid.
  */
 export function loadManifest(file: string): ToolManifest {
   let stat: fs.Stats;
@@ -17,7 +19,7 @@ export function loadManifest(file: string): ToolManifest {
     throw new ConfigurationError(`cannot read tool manifest ${file}; run \`${COMPILE_COMMAND}\``, { cause });
   }
   const hit = cache.get(file);
-  if (hit !== undefined && hit.mtimeMs === stat.mtimeMs) return hit.manifest;
+  if (hit !== undefined && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.manifest;
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -26,21 +28,12 @@ export function loadManifest(file: string): ToolManifest {
       cause,
     });
   }
-  const manifest = assertManifest(parsed, file);
-  cache.set(file, { mtimeMs: stat.mtimeMs, manifest });
+  const manifest = verifyManifest(parsed, file);
+  cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, manifest });
   return manifest;
 }
 
-/** Checks the outer shape of a manifest object (version and tools map). */
+/** Checks a manifest object as {@link loadManifest} checks a file (see {@link verifyManifest}). */
 export function assertManifest(value: unknown, origin: string): ToolManifest {
-  const candidate = value as Partial<ToolManifest> | null;
-  if (typeof candidate !== 'object' || candidate === null || candidate.version !== 1)
-    throw new ConfigurationError(
-      `${origin} is not a version-1 Kestrion tool manifest; regenerate it with \`${COMPILE_COMMAND}\``,
-    );
-  if (typeof candidate.tools !== 'object' || candidate.tools === null || Array.isArray(candidate.tools))
-    throw new ConfigurationError(
-      `${origin} has no "tools" object; regenerate it with \`${COMPILE_COMMAND}\``,
-    );
-  return candidate as ToolManifest;
+  return verifyManifest(value, origin);
 }

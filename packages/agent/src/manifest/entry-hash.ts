@@ -1,0 +1,35 @@
+import { jsonHash, type Json, type ToolManifest, type ToolManifestEntry } from '@kestrion/core';
+
+/** The manifest format version this runtime reads (2: every entry carries `entryHash`). */
+export const MANIFEST_VERSION = 2;
+
+/**
+ * The `entryHash` of a manifest entry: `sha256:` + the sha256 of the canonical JSON of the
+ * entry without its `entryHash` field. kestrion-compile computes the same (it cannot import
+ * core at runtime, so it has its own copy of canonical JSON; a test keeps the two equal).
+ */
+export function toolEntryHash(entry: Omit<ToolManifestEntry, 'entryHash'> & { entryHash?: string }): string {
+  const { entryHash: _ignored, ...rest } = entry;
+  void _ignored;
+  return `sha256:${jsonHash(rest as unknown as Json)}`;
+}
+
+/**
+ * A manifest built in code (tests, generators) with every entry's `entryHash` filled in. The
+ * runtime refuses entries without a matching hash; a manifest file always comes from
+ * kestrion-compile, which writes them.
+ */
+export function sealToolManifest(
+  tools: Record<string, Omit<ToolManifestEntry, 'entryHash'> & { entryHash?: string }>,
+): ToolManifest {
+  return {
+    version: MANIFEST_VERSION,
+    tools: Object.fromEntries(
+      Object.entries(tools).map(([key, entry]) => {
+        const { entryHash: _old, ...rest } = entry;
+        void _old;
+        return [key, { ...rest, entryHash: toolEntryHash(rest) }];
+      }),
+    ),
+  };
+}
