@@ -12,10 +12,16 @@ export {
   StoreError,
   PayloadTooLargeError,
   InvalidRunIdError,
+  InvalidEventError,
+  InvalidEventDataError,
+  PayloadTooDeepError,
+  CorruptSnapshotError,
+  RecoveryFailedError,
 } from './errors';
 export { RunEndedError, RunIdTakenError } from './errors';
 export type { Json, JsonObject } from './util/json';
-export { canonicalJson } from './util/json';
+export { canonicalJson, findJsonProblem, formatJsonPath, MAX_JSON_DEPTH } from './util/json';
+export type { JsonProblem, JsonPathSegment } from './util/json';
 export { jsonHash } from './util/hash';
 export type { Clock } from './ports/clock';
 export { systemClock, FakeClock, isoAt } from './ports/clock';
@@ -67,13 +73,19 @@ export {
   patternRedactor,
   DEFAULT_MAX_EVENT_BYTES,
   MAX_RUN_ID_LENGTH,
+  MAX_EVENT_DATA_DEPTH,
+  MAX_EVENT_TYPE_LENGTH,
+  MAX_EVENT_ID_LENGTH,
+  encodeEventData,
+  eventTypeProblem,
 } from './store/event-codec';
 export type { RunCursor } from './store/run-cursor';
 export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';
 export { assertValidListQuery, assertDistinctEventIds } from './store/store-input-checks';
 export { InMemoryStore } from './store/in-memory-store';
 export type { InMemoryStoreOptions } from './store/in-memory-store';
-export { loadRunState } from './store/load-run';
+export { loadRunState, snapshotProblem } from './store/load-run';
+export type { LoadRunOptions, LoadWarningHandler } from './store/load-run';
 export type { JsonSchema, ToolManifest, ToolManifestEntry } from './tools/manifest';
 export type {
   ChatMessage,
@@ -87,7 +99,7 @@ export type {
   CompleteOptions,
 } from './providers/provider';
 export { Engine } from './engine/engine';
-export type { EngineOptions, StartOptions } from './engine/engine';
+export type { EngineOptions, StartOptions, RecoveryReport, RecoveryFailure } from './engine/engine';
 export { END, defineGraph } from './engine/graph';
 export type { Graph, NodeFn, NodeResult, NodeContext } from './engine/graph';
 export type {

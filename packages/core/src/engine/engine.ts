@@ -7,14 +7,21 @@ import {
   type OutcomeDecision,
   type RejectInput,
 } from '../approvals/decisions';
-import { ConcurrencyError, RunBusyError, RunEndedError, RunNotFoundError } from '../errors';
+import {
+  ConcurrencyError,
+  KestrionError,
+  RecoveryFailedError,
+  RunBusyError,
+  RunEndedError,
+  RunNotFoundError,
+} from '../errors';
 import { type Clock, isoAt, systemClock } from '../ports/clock';
 import { type IdGenerator, randomIds, timeOrderedIds } from '../ports/ids';
 import type { Provider } from '../providers/provider';
 
 import { isTerminal, type RunState } from '../state/run-state';
-import { loadRunState } from '../store/load-run';
-import type { Store } from '../store/store';
+import { type LoadWarningHandler, loadRunState } from '../store/load-run';
+import type { RunRecord, Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
 import { type ReplayReport, replayRun } from './replay';
@@ -43,6 +50,31 @@ export interface EngineOptions {
   /** Snapshot every this many events (and at every park). Default 250. */
   snapshotEvery?: number;
   limits?: RunLimits;
+  /**
+   * Told when a run was loaded around a problem (a snapshot that could not be used, so the
+   * run was folded from its log): `CorruptSnapshotError`. Default: `process.emitWarning`.
+   */
+  onWarning?: LoadWarningHandler;
+}
+
+/** What one `engine.recover()` sweep did. */
+export interface RecoveryReport {
+  /** Runs taken over and driven (until they ended or parked), in the order they were driven. */
+  recovered: RunView[];
+  /** Runs that could not be loaded or driven, each with its typed error; the sweep went on. */
+  failed: RecoveryFailure[];
+  /** Runs another live driver took first (RunBusyError): not this sweep's to drive. */
+  busy: string[];
+}
+
+export interface RecoveryFailure {
+  runId: string;
+  /**
+   * Why: `CorruptLogError`, `UnsupportedVersionError`, `InvalidRunIdError`, `StoreError`
+   * (`retryable`)...; an error that is not a KestrionError comes wrapped in a
+   * `RecoveryFailedError` with the original as `cause`.
+   */
+  error: KestrionError;
 }
 
 export interface StartOptions {
@@ -193,9 +225,15 @@ export class Engine {
     return { state, drivable: await this.drivable(state) };
   }
 
-  /** Runs whose driver died (lease expired or never taken) are taken over and driven. */
-  async recover(opts: { limit?: number } = {}): Promise<RunView[]> {
-    const out: RunView[] = [];
+  /**
+   * Takes over and drives the runs of this agent whose driver died (lease expired or never
+   * taken). A run that cannot be loaded or driven (a corrupt log, an id the store refuses, a
+   * failing store call) does not stop the sweep: it is listed in `failed` with its typed error
+   * and the sweep goes on. Runs another live driver holds are listed in `busy`. `limit` caps
+   * the runs recovered. Only listing the runs can make the sweep itself throw.
+   */
+  async recover(opts: { limit?: number } = {}): Promise<RecoveryReport> {
+    const report: RecoveryReport = { recovered: [], failed: [], busy: [] };
     let cursor: string | undefined;
     do {
       const page = await this.store.listRuns({
@@ -205,17 +243,22 @@ export class Engine {
         ...(cursor ? { cursor } : {}),
       });
       for (const r of page.runs) {
-        if (opts.limit !== undefined && out.length >= opts.limit) return out;
+        if (opts.limit !== undefined && report.recovered.length >= opts.limit) return report;
         if (r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) > this.clock.now()) continue;
         try {
-          out.push(await this.resume(r.runId));
+          report.recovered.push(await this.resume(r.runId));
         } catch (error) {
-          if (!(error instanceof RunBusyError)) throw error;
+          if (error instanceof RunBusyError) report.busy.push(r.runId);
+          else
+            report.failed.push({
+              runId: r.runId,
+              error: error instanceof KestrionError ? error : new RecoveryFailedError(r.runId, error),
+            });
         }
       }
       cursor = page.nextCursor;
     } while (cursor);
-    return out;
+    return report;
   }
 
   async get(runId: string): Promise<RunView> {
@@ -361,12 +404,18 @@ export class Engine {
    * row proves its head unchanged, otherwise folded from the newest snapshot and the tail.
    */
   private async load(runId: string, cached = this.states.copy(runId)): Promise<RunState> {
+    let record: RunRecord | null | undefined;
     if (cached) {
-      const record = await this.store.getRun(runId);
+      record = (await this.store.getRun(runId)) ?? null;
       if (record && record.headSeq === cached.seq && record.createdAt === cached.createdAt) return cached;
       this.states.forget(runId);
     }
-    const state = await loadRunState(this.store, runId);
+    // The row read above (if any) checks the log's head; a snapshot that cannot be used is
+    // reported to onWarning and the log folded instead.
+    const state = await loadRunState(this.store, runId, {
+      ...(record !== undefined ? { record } : {}),
+      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
+    });
     if (!state) throw new RunNotFoundError(runId);
     return state;
   }

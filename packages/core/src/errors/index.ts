@@ -10,4 +10,11 @@ export {
   PayloadTooLargeError,
   InvalidRunIdError,
 } from './errors';
+export {
+  InvalidEventError,
+  InvalidEventDataError,
+  PayloadTooDeepError,
+  CorruptSnapshotError,
+  RecoveryFailedError,
+} from './event-errors';
 export { RunEndedError, RunIdTakenError } from './store-refusals';

@@ -40,7 +40,8 @@ export class EventRegistry {
     if (v > current) throw new UnsupportedVersionError(runId, seq, type, v, current);
     let out = data;
     for (let from = v; from < current; from++) {
-      const step = spec?.upcasters?.[from];
+      // Own properties only: a spec's upcasters object must not offer its prototype's members.
+      const step = spec?.upcasters && Object.hasOwn(spec.upcasters, from) ? spec.upcasters[from] : undefined;
       if (!step) throw new UnsupportedVersionError(runId, seq, type, v, current);
       out = step(out);
     }

@@ -267,9 +267,17 @@ const handlers: Handlers = {
   },
 };
 
+/**
+ * Handlers by event type, in a Map: a type named after an Object.prototype member
+ * (`constructor`, `__proto__`, `toString`...) finds nothing, as any other unknown type.
+ */
+const handlerByType: ReadonlyMap<string, Handler<keyof EventPayloads>> = new Map(
+  Object.entries(handlers) as [string, Handler<keyof EventPayloads>][],
+);
+
 /** Mutates `draft` with one event. Internal: callers use `fold` / `foldEvents`. */
 function applyEvent(draft: RunState, e: StoredEvent): void {
-  const handler = (handlers as Record<string, Handler<keyof EventPayloads>>)[e.type];
+  const handler = handlerByType.get(e.type);
   // Unknown types are extension events (registered by other packages); they do not move core state.
   if (handler) handler(draft, e.data as never, e);
   draft.seq = e.seq;

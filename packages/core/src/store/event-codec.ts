@@ -1,20 +1,40 @@
-import { CorruptLogError, InvalidRunIdError, PayloadTooLargeError } from '../errors';
+import {
+  CorruptLogError,
+  InvalidEventDataError,
+  InvalidEventError,
+  InvalidRunIdError,
+  PayloadTooDeepError,
+  PayloadTooLargeError,
+} from '../errors';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import type { EventRegistry } from '../events/event-registry';
-import type { Json } from '../util/json';
+import { findJsonProblem, formatJsonPath, type Json, MAX_JSON_DEPTH } from '../util/json';
 
 /** Rewrites an event before it is stored: secrets never reach the database or logs. */
 export type Redactor = (event: NewEvent, runId: string) => NewEvent;
 
 export interface CodecOptions {
   registry: EventRegistry;
-  /** Largest serialized payload (data + cost) accepted per event, in bytes. */
+  /** Largest serialized event (data + cost + type + at + id) accepted, in bytes. */
   maxEventBytes: number;
   redact?: Redactor;
 }
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 export const MAX_RUN_ID_LENGTH = 256;
+/** Deepest nesting of objects and arrays accepted in event data (the payload is level 1). */
+export const MAX_EVENT_DATA_DEPTH = MAX_JSON_DEPTH;
+export const MAX_EVENT_TYPE_LENGTH = 128;
+export const MAX_EVENT_ID_LENGTH = 256;
+
+/**
+ * Event type names: letters, digits and `_ . : / -` (`run.started`, `acme:note.added`). Names
+ * of `Object.prototype` members (`__proto__`, `constructor`, `toString`...) are refused too:
+ * any consumer that looks types up in a plain object would find the prototype's member.
+ */
+const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$/;
+const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Run ids travel into SQL only as parameters; still, ids that a database cannot hold
@@ -35,9 +55,89 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
     );
 }
 
+const SERIALIZED = Symbol('kestrion.serializedPayload');
+const CHECKED = Symbol('kestrion.checkedPayload');
+type Marked = NewEvent & { [SERIALIZED]?: string; [CHECKED]?: true };
+
+// Most appends reuse a handful of types and one timestamp per millisecond: remember what passed.
+const validTypes = new Set<string>();
+const VALID_TYPES_REMEMBERED = 1024;
+let lastValidAt = '';
+
+/** The reason `type` is not a valid event type name, or undefined. */
+export function eventTypeProblem(type: unknown): string | undefined {
+  if (typeof type === 'string' && validTypes.has(type)) return undefined;
+  if (typeof type !== 'string' || type.length === 0) return 'must be a non-empty string';
+  if (type.length > MAX_EVENT_TYPE_LENGTH)
+    return `${type.length} characters, over the ${MAX_EVENT_TYPE_LENGTH}-character limit`;
+  if (!EVENT_TYPE_PATTERN.test(type))
+    return 'use letters, digits and _ . : / - only, starting with a letter, digit or _ (e.g. "acme:note.added")';
+  if (RESERVED_EVENT_TYPES.has(type))
+    return 'is the name of an Object.prototype member; prefix it (e.g. "acme:constructor")';
+  if (validTypes.size < VALID_TYPES_REMEMBERED) validTypes.add(type);
+  return undefined;
+}
+
+function checkEnvelope(runId: string, e: NewEvent): void {
+  const typeProblem = eventTypeProblem(e.type);
+  if (typeProblem) throw new InvalidEventError(runId, String(e.type), 'type', typeProblem);
+  if (e.at !== lastValidAt) {
+    if (typeof e.at !== 'string' || !ISO_8601.test(e.at) || Number.isNaN(Date.parse(e.at)))
+      throw new InvalidEventError(
+        runId,
+        e.type,
+        'at',
+        `${JSON.stringify(e.at) ?? String(e.at)} is not an ISO-8601 time; use new Date(ms).toISOString()`,
+      );
+    lastValidAt = e.at;
+  }
+  if (typeof e.id !== 'string' || e.id.length === 0 || e.id.length > MAX_EVENT_ID_LENGTH)
+    throw new InvalidEventError(
+      runId,
+      e.type,
+      'id',
+      `must be a string of 1 to ${MAX_EVENT_ID_LENGTH} characters (got ${typeof e.id === 'string' ? `${e.id.length} characters` : typeof e.id})`,
+    );
+  if (e.v !== undefined && !(Number.isSafeInteger(e.v) && e.v >= 1))
+    throw new InvalidEventError(runId, e.type, 'v', `must be a positive integer (got ${String(e.v)})`);
+}
+
+/** Throws the typed error for the first value of `value` that JSON cannot hold faithfully. */
+function checkJson(runId: string, type: string, root: 'data' | 'cost', value: unknown): void {
+  const p = findJsonProblem(value, MAX_EVENT_DATA_DEPTH);
+  if (!p) return;
+  const where = formatJsonPath(root, p.path);
+  if (p.kind === 'too_deep') throw new PayloadTooDeepError(runId, type, where, MAX_EVENT_DATA_DEPTH);
+  const detail =
+    p.kind === 'cycle' ? `refers back to ${formatJsonPath(root, p.refersTo ?? [])} (a cycle)` : p.problem;
+  throw new InvalidEventDataError(runId, type, where, `${detail}; ${p.hint}`);
+}
+
 /**
- * Redacts, versions, serializes and size-checks events before a store writes anything,
- * so a bad event fails the whole append with nothing written.
+ * Checks and serializes an event's data the way `encodeEvents` does, and keeps the text on
+ * the event (not enumerable) so that the append does not walk or serialize it again. For a
+ * writer that needs the text anyway (the engine copies payloads through it). Throws
+ * `InvalidEventError`, `InvalidEventDataError` or `PayloadTooDeepError`.
+ */
+export function encodeEventData(runId: string, event: NewEvent): string {
+  checkEnvelope(runId, event);
+  checkJson(runId, event.type, 'data', event.data);
+  const json = JSON.stringify(event.data);
+  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false, configurable: true });
+  Object.defineProperty(event, CHECKED, { value: true, enumerable: false, configurable: true });
+  return json;
+}
+
+/**
+ * Redacts, versions, validates, serializes and size-checks events before a store writes
+ * anything, so a bad event fails the whole append with nothing written. Every store calls
+ * this before it writes.
+ *
+ * Validation: the run id; each event's `type` (a non-empty name of at most
+ * MAX_EVENT_TYPE_LENGTH characters from `A-Z a-z 0-9 _ . : / -`, not an Object.prototype
+ * member), `at` (ISO-8601), `id` and `v`; its data and cost must be plain JSON that survives
+ * a round trip unchanged, nested at most MAX_EVENT_DATA_DEPTH levels. The size limit counts
+ * data, cost, type, at and id.
  */
 export function encodeEvents(
   runId: string,
@@ -49,10 +149,27 @@ export function encodeEvents(
   return events.map((input, i) => {
     const e = opts.redact ? opts.redact(input, runId) : input;
     // A writer that serialized the payload already (the engine does, to copy it) hands the text
-    // along. With a redactor the payload is always serialized again: redaction may change it.
-    const data = (opts.redact ? undefined : serializedPayload(input)) ?? JSON.stringify(e.data);
-    const cost = e.cost === undefined ? null : JSON.stringify(e.cost);
-    const bytes = Buffer.byteLength(data) + (cost ? Buffer.byteLength(cost) : 0);
+    // along; text from encodeEventData was checked with it. With a redactor the payload is
+    // always checked and serialized again: redaction may change it.
+    const attached = opts.redact ? undefined : serializedPayload(input);
+    let data: string;
+    if (attached !== undefined && (input as Marked)[CHECKED] === true) data = attached;
+    else {
+      checkEnvelope(runId, e);
+      checkJson(runId, e.type, 'data', e.data);
+      data = attached ?? JSON.stringify(e.data);
+    }
+    let cost: string | null = null;
+    if (e.cost !== undefined) {
+      checkJson(runId, e.type, 'cost', e.cost);
+      cost = JSON.stringify(e.cost);
+    }
+    const bytes =
+      Buffer.byteLength(data) +
+      (cost === null ? 0 : Buffer.byteLength(cost)) +
+      e.type.length +
+      e.at.length +
+      Buffer.byteLength(e.id);
     if (bytes > opts.maxEventBytes) throw new PayloadTooLargeError(runId, e.type, bytes, opts.maxEventBytes);
     return {
       runId,
@@ -129,13 +246,14 @@ export function patternRedactor(patterns: RegExp[], replacement = '[REDACTED]'):
   return (e) => ({ ...e, data: scrub(e.data) });
 }
 
-const SERIALIZED = Symbol('kestrion.serializedPayload');
-
-/** Attaches the JSON text of `event.data` (not enumerable: never stored, never copied). */
+/**
+ * Attaches the JSON text of `event.data` (not enumerable: never stored, never copied). The
+ * data is still checked at append; {@link encodeEventData} checks and serializes in one go.
+ */
 export function attachSerializedPayload(event: NewEvent, json: string): void {
-  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false });
+  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false, configurable: true });
 }
 
 function serializedPayload(event: NewEvent): string | undefined {
-  return (event as NewEvent & { [SERIALIZED]?: string })[SERIALIZED];
+  return (event as Marked)[SERIALIZED];
 }

@@ -97,7 +97,10 @@ async function main(cfg: CrashChildConfig): Promise<void> {
   } else if (cfg.mode === 'recover') {
     const deadline = Date.now() + (cfg.busyWaitMs ?? 15_000);
     for (;;) {
-      for (const v of await engine.recover()) report.results.push({ runId: v.runId, status: v.status });
+      const swept = await engine.recover();
+      for (const v of swept.recovered) report.results.push({ runId: v.runId, status: v.status });
+      for (const f of swept.failed)
+        report.results.push({ runId: f.runId, error: { code: f.error.code, message: f.error.message } });
       const runs = await Promise.all(runIds.map((id) => store.getRun(id)));
       if (runs.every((r) => r && isTerminal(r.status)) || Date.now() > deadline) break;
       await sleep(50);

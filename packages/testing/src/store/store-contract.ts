@@ -5,6 +5,7 @@ import type { Store } from '@kestrion/core';
 import { appendContract } from './contract-append';
 import type { ContractContext } from './contract-context';
 import { inputContract } from './contract-input';
+import { integrityContract } from './contract-integrity';
 import { leaseContract } from './contract-leases';
 import { processContract } from './contract-processes';
 import { propertyContract } from './contract-property';
@@ -50,6 +51,7 @@ export function describeStoreContract(
     leaseContract(ctx);
     inputContract(ctx);
     propertyContract(ctx, options.propertyRuns ?? 40);
+    integrityContract(ctx);
     if (factory.shared) processContract(ctx);
   });
 }

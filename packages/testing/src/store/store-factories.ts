@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryStore, type RawEventRow, type Store } from '@kestrion/core';
+import { InMemoryStore, type RawEventRow, type RunRecord, type Store } from '@kestrion/core';
 import { type KyselyStore, openStore } from '@kestrion/store';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../postgres/test-database';
@@ -14,6 +14,25 @@ async function corruptKysely(store: Store, runId: string, seq: number, kind: Cor
   if (kind === 'garbage')
     await sql`update kestrion_events set data = ${'{"truncated'} where ${where}`.execute(db);
   if (kind === 'future-version') await sql`update kestrion_events set v = 99 where ${where}`.execute(db);
+}
+
+async function corruptKyselySnapshots(store: Store, runId: string, stateText: string): Promise<void> {
+  const db = (store as KyselyStore).dialect.db;
+  await sql`update kestrion_snapshots set state = ${stateText} where run_id = ${runId}`.execute(db);
+}
+
+async function renameKyselyRun(store: Store, runId: string, newRunId: string): Promise<void> {
+  const db = (store as KyselyStore).dialect.db;
+  for (const table of ['kestrion_events', 'kestrion_snapshots', 'kestrion_runs'])
+    await sql`update ${sql.table(table)} set run_id = ${newRunId} where run_id = ${runId}`.execute(db);
+}
+
+/** The fake's private maps, reached into on purpose by the corruption helpers. */
+interface InMemoryInternals {
+  rows: Map<string, RawEventRow[]>;
+  runs: Map<string, RunRecord>;
+  eventIds: Map<string, Set<string>>;
+  snapshots: Map<string, Array<{ seq: number; foldVersion: number; json: string }>>;
 }
 
 function notShared(kind: string): () => string {
@@ -36,6 +55,27 @@ export function inMemoryStoreFactory(): StoreFactory {
       if (kind === 'gap') rows.splice(i, 1);
       else rows[i] = kind === 'garbage' ? { ...row, data: '{"truncated' } : { ...row, v: 99 };
     },
+    async corruptSnapshots(store, runId, stateText) {
+      const internals = store as unknown as InMemoryInternals;
+      for (const snap of internals.snapshots.get(runId) ?? []) {
+        const { state: _state, ...rest } = JSON.parse(snap.json) as Record<string, unknown>;
+        snap.json = `${JSON.stringify(rest).slice(0, -1)},"state":${stateText}}`;
+      }
+    },
+    async renameRun(store, runId, newRunId) {
+      const internals = store as unknown as InMemoryInternals;
+      const rows = internals.rows.get(runId) ?? [];
+      internals.rows.set(
+        newRunId,
+        rows.map((r) => ({ ...r, runId: newRunId })),
+      );
+      const run = internals.runs.get(runId);
+      if (run) internals.runs.set(newRunId, { ...run, runId: newRunId });
+      internals.eventIds.set(newRunId, internals.eventIds.get(runId) ?? new Set());
+      internals.snapshots.set(newRunId, internals.snapshots.get(runId) ?? []);
+      for (const map of [internals.rows, internals.runs, internals.eventIds, internals.snapshots])
+        map.delete(runId);
+    },
   };
 }
 
@@ -45,6 +85,8 @@ export function sqliteMemoryStoreFactory(): StoreFactory {
     url: notShared('sqlite::memory:'),
     open: (o = {}) => openStore('sqlite::memory:', o),
     corrupt: corruptKysely,
+    corruptSnapshots: corruptKyselySnapshots,
+    renameRun: renameKyselyRun,
   };
 }
 
@@ -57,6 +99,8 @@ export function sqliteFileStoreFactory(): StoreFactory {
     url: () => url,
     open: (o = {}) => openStore(url, o),
     corrupt: corruptKysely,
+    corruptSnapshots: corruptKyselySnapshots,
+    renameRun: renameKyselyRun,
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -76,6 +120,8 @@ export function postgresStoreFactory(): StoreFactory {
     },
     open: (o = {}) => openStore(url(), o),
     corrupt: corruptKysely,
+    corruptSnapshots: corruptKyselySnapshots,
+    renameRun: renameKyselyRun,
     dispose: async () => db?.drop(),
   };
 }

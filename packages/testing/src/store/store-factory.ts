@@ -21,6 +21,14 @@ export interface StoreFactory {
   /** A URL that `openStore` in a child process opens onto the same data (after setup). */
   url(): string;
   corrupt(store: Store, runId: string, seq: number, kind: Corruption): Promise<void>;
+  /** Replaces the stored state of every snapshot of the run with `stateText` (a damaged cache). */
+  corruptSnapshots(store: Store, runId: string, stateText: string): Promise<void>;
+  /**
+   * Moves a whole run (events, snapshots, runs row) to `newRunId` behind the store's back: an
+   * id that append refuses (a control character) but a database holds, as an older writer or
+   * a hand edit could have left it.
+   */
+  renameRun(store: Store, runId: string, newRunId: string): Promise<void>;
   /** Called once after the suite. */
   dispose?(): Promise<void>;
 }
