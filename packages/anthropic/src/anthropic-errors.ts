@@ -10,7 +10,13 @@ const CLASSES = {
   connectionTimeout: APIConnectionTimeoutError,
 };
 
-/** An Anthropic SDK error as a Kestrion ProviderError (see `translateSdkError`). */
-export function translateAnthropicError(error: unknown): ProviderError {
-  return translateSdkError(PROVIDER_NAME, CLASSES, error, Date.now());
+/**
+ * An Anthropic SDK error as a Kestrion ProviderError (see `translateSdkError`); `secrets` (the
+ * client's API key) never appear in its message or its cause's.
+ */
+export function translateAnthropicError(
+  error: unknown,
+  secrets: readonly (string | undefined)[] = [],
+): ProviderError {
+  return translateSdkError(PROVIDER_NAME, CLASSES, error, Date.now(), secrets);
 }

@@ -86,7 +86,11 @@ export class AnthropicProvider implements Provider {
         provider: PROVIDER_NAME,
         policy: this.policy,
         timeoutMs,
-        translate: translateAnthropicError,
+        translate: (error) =>
+          translateAnthropicError(error, [
+            this.client.apiKey ?? undefined,
+            this.client.authToken ?? undefined,
+          ]),
       },
       (attempt) => this.attempt(params, attempt, timeoutMs),
     );

@@ -23,6 +23,7 @@ export type { Json, JsonObject } from './util/json';
 export { canonicalJson, findJsonProblem, formatJsonPath, MAX_JSON_DEPTH } from './util/json';
 export type { JsonProblem, JsonPathSegment } from './util/json';
 export { jsonHash } from './util/hash';
+export { REDACTED, scrubSecrets, scrubError, scrubUrl, urlPassword } from './util/secret-scrub';
 export type { Clock } from './ports/clock';
 export { systemClock, FakeClock, isoAt } from './ports/clock';
 export type { IdGenerator } from './ports/ids';

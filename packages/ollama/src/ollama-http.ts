@@ -1,12 +1,16 @@
-import { IncompleteResponseError, parseRetryAfterMs, ProviderError } from '@kestrion/core';
+import { IncompleteResponseError, parseRetryAfterMs, ProviderError, scrubSecrets } from '@kestrion/core';
 import { OllamaAccumulator, PROVIDER_NAME, type OllamaChunk } from './ollama-response';
 
-/** POSTs `body` as JSON; a failed connection is a retryable ProviderError, an HTTP error keeps its status. */
+/**
+ * POSTs `body` as JSON; a failed connection is a retryable ProviderError, an HTTP error keeps
+ * its status. `secrets` (header values, the host's password) never appear in an error message.
+ */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string>,
   signal: AbortSignal,
+  secrets: readonly string[] = [],
 ): Promise<Response> {
   let response: Response;
   try {
@@ -20,7 +24,7 @@ export async function postJson(
     throw new ProviderError(
       PROVIDER_NAME,
       `cannot reach ${url}: ${String(error)}`,
-      { cause: error },
+      { cause: error, secrets },
       'provider_connection',
     );
   }
@@ -33,10 +37,16 @@ export async function postJson(
   } catch {
     // not JSON: keep the text
   }
-  throw new ProviderError(PROVIDER_NAME, `HTTP ${response.status}: ${message.slice(0, 500)}`, {
-    status: response.status,
-    retryAfterMs: parseRetryAfterMs(response.headers, Date.now()),
-  });
+  // Scrubbed before it is cut: a secret cut in half would no longer be recognized.
+  throw new ProviderError(
+    PROVIDER_NAME,
+    `HTTP ${response.status}: ${scrubSecrets(message, secrets).slice(0, 500)}`,
+    {
+      secrets,
+      status: response.status,
+      retryAfterMs: parseRetryAfterMs(response.headers, Date.now()),
+    },
+  );
 }
 
 /** Reads one JSON answer into `accumulator`; a body cut short is an IncompleteResponseError. */

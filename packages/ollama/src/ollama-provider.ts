@@ -13,13 +13,20 @@ import {
   type ModelResponse,
   type Provider,
   type RetryPolicy,
+  scrubError,
+  scrubSecrets,
+  urlPassword,
 } from '@kestrion/core';
 import { postJson, readJson, readNdjson } from './ollama-http';
 import { toOllamaBody } from './ollama-messages';
 import { OllamaAccumulator, PROVIDER_NAME } from './ollama-response';
 
 export interface OllamaOptions {
-  /** Defaults to `OLLAMA_HOST`, else http://127.0.0.1:11434. A bare `host:port` gets `http://`. */
+  /**
+   * Defaults to `OLLAMA_HOST`, else http://127.0.0.1:11434. A bare `host:port` gets `http://`.
+   * Credentials in it (`http://user:password@host:11434`, for a proxy) are sent as a Basic
+   * `Authorization` header (fetch refuses URLs with credentials) and never appear in an error.
+   */
   host?: string;
   /** Extra request headers (a proxy's auth, say). */
   headers?: Record<string, string>;
@@ -50,7 +57,10 @@ export function ollama(model: string, options: OllamaOptions = {}): Provider {
 
 export class OllamaProvider implements Provider {
   readonly name = PROVIDER_NAME;
+  /** The host without its credentials. */
   readonly host: string;
+  private readonly headers: Record<string, string>;
+  private readonly secrets: string[];
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
 
@@ -59,7 +69,28 @@ export class OllamaProvider implements Provider {
     private readonly options: OllamaOptions = {},
   ) {
     if (model === '') throw new ConfigurationError('ollama(model): pass a model name such as "qwen3:8b"');
-    this.host = normalizeHost(options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST);
+    const given = options.host ?? process.env.OLLAMA_HOST ?? DEFAULT_OLLAMA_HOST;
+    let normalized: string;
+    try {
+      normalized = normalizeHost(given);
+    } catch (error) {
+      const shown = scrubSecrets(given, [urlPassword(given), urlPassword(`http://${given}`)]);
+      throw new ConfigurationError(
+        `ollama: host ${JSON.stringify(shown)} is not a URL; pass { host: 'http://host:11434' } or set OLLAMA_HOST`,
+        { cause: scrubError(error, [urlPassword(given), urlPassword(`http://${given}`)]) },
+      );
+    }
+    const { host, username, password } = splitCredentials(normalized);
+    this.host = host;
+    const own = options.headers ?? {};
+    const hasAuthorization = Object.keys(own).some((k) => k.toLowerCase() === 'authorization');
+    const basic =
+      username !== '' || password !== ''
+        ? `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
+        : undefined;
+    this.headers = { ...(basic !== undefined && !hasAuthorization ? { authorization: basic } : {}), ...own };
+    // Every header value may be a credential (a proxy's token): none may reach an error message.
+    this.secrets = [password, ...Object.values(this.headers)].filter((s) => s !== '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.policy = providerRetryPolicy(options);
   }
@@ -73,7 +104,8 @@ export class OllamaProvider implements Provider {
         provider: PROVIDER_NAME,
         policy: this.policy,
         timeoutMs: options.timeoutMs ?? this.timeoutMs,
-        translate: (error) => new IncompleteResponseError(PROVIDER_NAME, String(error), { cause: error }),
+        translate: (error) =>
+          new IncompleteResponseError(PROVIDER_NAME, String(error), { cause: error, secrets: this.secrets }),
       },
       (attempt) => this.attempt(body, attempt),
     );
@@ -87,7 +119,7 @@ export class OllamaProvider implements Provider {
     body: ReturnType<typeof toOllamaBody>,
     { signal, onTextDelta }: AttemptContext,
   ): Promise<ModelResponse> {
-    const response = await postJson(`${this.host}/api/chat`, body, this.options.headers ?? {}, signal);
+    const response = await postJson(`${this.host}/api/chat`, body, this.headers, signal, this.secrets);
     const accumulator = new OllamaAccumulator(onTextDelta);
     await (body.stream ? readNdjson(response, accumulator) : readJson(response, accumulator));
     return accumulator.finish();
@@ -101,4 +133,22 @@ export function normalizeHost(host: string): string {
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
   if (url.port === '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) url.port = '11434';
   return url.toString().replace(/\/+$/, '');
+}
+
+/** The URL without its userinfo, and the user name and password it had (decoded). */
+function splitCredentials(host: string): { host: string; username: string; password: string } {
+  const url = new URL(host);
+  const decode = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const username = decode(url.username);
+  const password = decode(url.password);
+  if (username === '' && password === '') return { host, username, password };
+  url.username = '';
+  url.password = '';
+  return { host: url.toString().replace(/\/+$/, ''), username, password };
 }

@@ -10,7 +10,13 @@ const CLASSES = {
   connectionTimeout: APIConnectionTimeoutError,
 };
 
-/** An OpenAI SDK error as a Kestrion ProviderError (see `translateSdkError`). */
-export function translateOpenAIError(error: unknown): ProviderError {
-  return translateSdkError(PROVIDER_NAME, CLASSES, error, Date.now());
+/**
+ * An OpenAI SDK error as a Kestrion ProviderError (see `translateSdkError`); `secrets` (the
+ * client's API key) never appear in its message or its cause's.
+ */
+export function translateOpenAIError(
+  error: unknown,
+  secrets: readonly (string | undefined)[] = [],
+): ProviderError {
+  return translateSdkError(PROVIDER_NAME, CLASSES, error, Date.now(), secrets);
 }

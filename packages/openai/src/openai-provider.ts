@@ -87,7 +87,7 @@ export class OpenAIProvider implements Provider {
         provider: PROVIDER_NAME,
         policy: this.policy,
         timeoutMs,
-        translate: translateOpenAIError,
+        translate: (error) => translateOpenAIError(error, [this.client.apiKey ?? undefined]),
       },
       (attempt) => this.attempt(params, attempt, timeoutMs),
     );

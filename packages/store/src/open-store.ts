@@ -2,6 +2,11 @@ import {
   ConfigurationError,
   DEFAULT_MAX_EVENT_BYTES,
   defaultEventRegistry,
+  KestrionError,
+  scrubError,
+  scrubSecrets,
+  StoreError,
+  urlPassword,
   type EventRegistry,
   type Redactor,
 } from '@kestrion/core';
@@ -35,6 +40,14 @@ export const DEFAULT_STORE_URL = 'sqlite://kestrion.db';
  */
 export async function openStore(url?: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
   const target = url ?? process.env.KESTRION_STORE ?? DEFAULT_STORE_URL;
+  try {
+    return await open(target, options);
+  } catch (error) {
+    throw scrubbedOpenError(error, target);
+  }
+}
+
+async function open(target: string, options: OpenStoreOptions): Promise<KyselyStore> {
   const registry = options.registry ?? defaultEventRegistry();
   const dialect = createDialect(target, registry, options);
   try {
@@ -47,6 +60,20 @@ export async function openStore(url?: string, options: OpenStoreOptions = {}): P
     registry,
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     ...(options.redact ? { redact: options.redact } : {}),
+  });
+}
+
+/**
+ * An error from opening a store never shows the URL's password (nor any other credential
+ * shape): a Kestrion error is scrubbed in place, with its cause chain; anything else a driver
+ * threw becomes a StoreError naming the scrubbed URL, its text scrubbed too.
+ */
+function scrubbedOpenError(error: unknown, url: string): unknown {
+  const known = [urlPassword(url)];
+  if (error instanceof KestrionError) return scrubError(error, known);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StoreError(scrubSecrets(`cannot open the store ${url}: ${detail}`, known), {
+    cause: scrubError(error, known),
   });
 }
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@kestrion/core';
+import { ConfigurationError, StoreError } from '@kestrion/core';
 import { openStore } from '@kestrion/store';
 
 describe('openStore: bad input is refused with the fix named', () => {
@@ -17,5 +17,22 @@ describe('openStore: bad input is refused with the fix named', () => {
     const opened = openStore(url);
     await expect(opened).rejects.toBeInstanceOf(ConfigurationError);
     await expect(opened).rejects.toThrow(message);
+  });
+});
+
+describe('openStore: no error names the password of the URL', () => {
+  it.each([
+    ['mysql://root:s3cret-pw@localhost/db', ConfigurationError, 'mysql://root:[REDACTED]@localhost/db'],
+    ['postgres://app:s3cret-pw@127.0.0.1:1/db', StoreError, 'ECONNREFUSED'],
+  ])('%s', async (url, type, shown) => {
+    const error = await openStore(url).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(type);
+    let texts = '';
+    for (let e = error; e instanceof Error; e = e.cause) texts += `${String(e)}\n${e.stack ?? ''}\n`;
+    expect(texts).toContain(shown);
+    expect(texts).not.toContain('s3cret-pw');
   });
 });

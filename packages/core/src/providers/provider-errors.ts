@@ -1,4 +1,5 @@
 import { KestrionError } from '../errors/kestrion-error';
+import { scrubError, scrubSecrets } from '../util/secret-scrub';
 
 /** HTTP statuses worth another attempt: timeouts, conflicts, rate limits and server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -13,12 +14,17 @@ export interface ProviderErrorOptions {
   retryAfterMs?: number;
   /** Overrides the status-derived default (no status: retryable). */
   retryable?: boolean;
+  /** Secrets the adapter holds (its API key, a password): removed from the message and the cause. */
+  secrets?: readonly (string | undefined)[];
 }
 
 /**
  * A model provider failed. `status` is the HTTP status when the provider answered (400/401/403
  * are never retryable: the request or the key must change), `retryAfterMs` the wait it asked
  * for. Adapters translate their SDK's errors into this tree; no SDK error crosses the port.
+ * The message is scrubbed of credentials (URL passwords, API keys, `Bearer` tokens, and the
+ * adapter's own `secrets`), and so is the `cause` chain, in place: a 401 that echoes the key
+ * leaks it neither here nor into an event.
  */
 export class ProviderError extends KestrionError {
   readonly provider: string;
@@ -26,9 +32,9 @@ export class ProviderError extends KestrionError {
   readonly retryAfterMs: number | undefined;
 
   constructor(provider: string, message: string, options: ProviderErrorOptions = {}, code = 'provider') {
-    const { status, retryAfterMs, cause } = options;
-    super(code, `${provider}: ${message}`, {
-      cause,
+    const { status, retryAfterMs, cause, secrets = [] } = options;
+    super(code, scrubSecrets(`${provider}: ${message}`, secrets), {
+      cause: scrubError(cause, secrets),
       retryable: options.retryable ?? (status === undefined || isRetryableStatus(status)),
     });
     this.provider = provider;
@@ -39,7 +45,11 @@ export class ProviderError extends KestrionError {
 
 /** An attempt ran past its time limit (the adapter's `timeoutMs` or the caller's timeout signal). */
 export class ProviderTimeoutError extends ProviderError {
-  constructor(provider: string, timeoutMs: number | undefined, options: { cause?: unknown } = {}) {
+  constructor(
+    provider: string,
+    timeoutMs: number | undefined,
+    options: Pick<ProviderErrorOptions, 'cause' | 'secrets'> = {},
+  ) {
     const limit = timeoutMs === undefined ? 'the caller' : `${timeoutMs} ms`;
     super(
       provider,
@@ -52,7 +62,7 @@ export class ProviderTimeoutError extends ProviderError {
 
 /** The caller aborted the call. Not retryable: the caller no longer wants the answer. */
 export class ProviderCancelledError extends ProviderError {
-  constructor(provider: string, options: { cause?: unknown } = {}) {
+  constructor(provider: string, options: Pick<ProviderErrorOptions, 'cause' | 'secrets'> = {}) {
     super(provider, 'the call was cancelled', { ...options, retryable: false }, 'cancelled');
   }
 }
@@ -62,7 +72,11 @@ export class ProviderCancelledError extends ProviderError {
  * event). What arrived is discarded, never returned as a complete response; a retry is safe.
  */
 export class IncompleteResponseError extends ProviderError {
-  constructor(provider: string, detail: string, options: { cause?: unknown } = {}) {
+  constructor(
+    provider: string,
+    detail: string,
+    options: Pick<ProviderErrorOptions, 'cause' | 'secrets'> = {},
+  ) {
     super(provider, `incomplete response: ${detail}`, { ...options, retryable: true }, 'provider_incomplete');
   }
 }

@@ -22,20 +22,23 @@ export interface SdkErrorClasses {
  * the SDK raised before sending (no credentials, a bad option) is not retryable. Anything else
  * escaped while the body or stream was being read (undici's `TypeError: terminated` on a cut
  * socket): an IncompleteResponseError. The SDK error stays reachable as `cause` only.
+ * Messages (and the SDK error's own) are scrubbed of credentials and of `secrets` (the
+ * client's API key): a 401 whose body echoes the key does not leak it.
  */
 export function translateSdkError(
   provider: string,
   classes: SdkErrorClasses,
   error: unknown,
   nowMs: number,
+  secrets: readonly (string | undefined)[] = [],
 ): ProviderError {
   if (error instanceof classes.connectionTimeout)
-    return new ProviderTimeoutError(provider, undefined, { cause: error });
+    return new ProviderTimeoutError(provider, undefined, { cause: error, secrets });
   if (error instanceof classes.connection)
     return new ProviderError(
       provider,
       `connection failed: ${error.message}`,
-      { cause: error },
+      { cause: error, secrets },
       'provider_connection',
     );
   if (error instanceof classes.api) {
@@ -43,6 +46,7 @@ export function translateSdkError(
     if (typeof status === 'number')
       return new ProviderError(provider, error.message, {
         cause: error,
+        secrets,
         status,
         retryAfterMs: parseRetryAfterMs(headers as Parameters<typeof parseRetryAfterMs>[0], nowMs),
       });
@@ -51,8 +55,11 @@ export function translateSdkError(
     return new ProviderError(
       provider,
       (error as Error).message,
-      { cause: error, retryable: false },
+      { cause: error, retryable: false, secrets },
       'provider_client',
     );
-  return new IncompleteResponseError(provider, `the response broke off: ${String(error)}`, { cause: error });
+  return new IncompleteResponseError(provider, `the response broke off: ${String(error)}`, {
+    cause: error,
+    secrets,
+  });
 }
