@@ -12,6 +12,8 @@ import {
 } from '../engine/engine-errors';
 import type { Draft } from '../engine/run-writer';
 import type { ArgsValidator, ToolDefinition } from '../engine/tool-definition';
+import { deciders, requiredRoles } from './approval-policy';
+import { assertEditedArgs, assertIdentity, assertOptionalRole, assertOptionalText } from './decision-input';
 
 export interface ApproveInput {
   /** Which call; may be omitted when exactly one is pending. */
@@ -30,7 +32,8 @@ export interface RejectInput {
   callId?: string;
   by: string;
   role?: string;
-  reason: string;
+  /** Goes back to the model (or into the run's failure); optional. */
+  reason?: string;
 }
 
 export type Decision = { drafts: Draft[]; expired?: ApprovalExpiredError };
@@ -42,7 +45,7 @@ export function pendingCall(s: RunState, callId: string | undefined): ToolCallSt
     const decided = s.callOrder
       .map((id) => s.calls[id] as ToolCallState)
       .filter((c) => c.grants.length > 0 || c.rejection);
-    const known = callId ? s.calls[callId] : decided[decided.length - 1];
+    const known = callId ? ownCall(s, callId) : decided[decided.length - 1];
     if (known && known.status !== 'awaiting_approval')
       throw new ApprovalAlreadyDecidedError(s.runId, known.callId, known.status);
     throw new RunStateError(
@@ -58,11 +61,16 @@ export function pendingCall(s: RunState, callId: string | undefined): ToolCallSt
       `${pending.length} calls await approval (${pending.map((c) => c.callId).join(', ')}); pass callId`,
     );
   }
-  const call = s.calls[callId];
+  const call = ownCall(s, callId);
   if (!call) throw new ApprovalNotFoundError(s.runId, `no call ${JSON.stringify(callId)} in this run`);
   if (call.status !== 'awaiting_approval')
     throw new ApprovalAlreadyDecidedError(s.runId, callId, call.status);
   return call;
+}
+
+/** A call of the run by id; a hostile id such as `__proto__` finds nothing. */
+function ownCall(s: RunState, callId: string): ToolCallState | undefined {
+  return Object.hasOwn(s.calls, callId) ? s.calls[callId] : undefined;
 }
 
 /** A passed deadline turns any decision into the recorded expiry. */
@@ -103,6 +111,11 @@ export function decideApproval(
   validate: ArgsValidator | undefined,
   clock: Clock,
 ): Decision {
+  assertIdentity(input.by, 'approve');
+  assertOptionalRole(input.role, 'approve');
+  assertOptionalText(input.callId, 'callId', 'approve');
+  assertOptionalText(input.argsHash, 'argsHash', 'approve');
+  assertEditedArgs(input.args, 'approve');
   const call = pendingCall(s, input.callId);
   const tool = tools.get(call.tool);
   const expired = expiry(s, call, tool, clock);
@@ -120,40 +133,71 @@ export function decideApproval(
       call.callId,
       `the next approval must come from role ${role}, not ${input.role ?? '(no role)'}`,
     );
-  let edit: { editedArgs: Json; editedArgsHash: string } | undefined;
-  if (input.args !== undefined) {
-    if (call.grants.length > 0)
-      throw new ApprovalMismatchError(
-        s.runId,
-        call.callId,
-        'arguments can only be edited before the first approval of a chain; reject and let the node ask again',
-      );
-    if (tool && validate && tool.parameters) {
-      const v = validate(tool, input.args);
-      if (!v.ok)
-        throw new InvalidInputError(
-          'invalid_arguments',
-          `edited arguments for ${call.tool} are invalid: ${v.errors.join('; ')}`,
-        );
-    }
-    edit = { editedArgs: input.args, editedArgsHash: jsonHash(input.args) };
+  if (!tool?.allowSameApprover && deciders(call).includes(input.by))
+    throw new ApprovalMismatchError(
+      s.runId,
+      call.callId,
+      `${input.by} already decided a step of this call's chain; each step needs another person (set allowSameApprover on the tool to allow one person several steps)`,
+    );
+  const base = { callId: call.callId, tool: call.tool, by: input.by, argsHash: call.argsHash };
+  const withRole = input.role !== undefined ? { role: input.role } : {};
+  if (input.args === undefined) {
+    const complete = call.grants.length + 1 >= Math.max(call.requiredRoles.length, 1);
+    return { drafts: [{ type: 'approval.granted', data: { ...base, ...withRole, complete } }] };
   }
-  const complete = call.grants.length + 1 >= Math.max(call.requiredRoles.length, 1);
+  return { drafts: [editGrant(s, call, tool, input, validate)] };
+}
+
+/**
+ * An approval that edits the arguments. The policy is evaluated on the arguments that will
+ * run: the edit records the chain they need, and counts as its first step only when the
+ * editor carries that step's role. An edit that needs more roles waits for those decisions.
+ */
+function editGrant(
+  s: RunState,
+  call: ToolCallState,
+  tool: ToolDefinition | undefined,
+  input: ApproveInput,
+  validate: ArgsValidator | undefined,
+): Draft {
+  const args = input.args as Json;
+  if (call.grants.length > 0)
+    throw new ApprovalMismatchError(
+      s.runId,
+      call.callId,
+      'arguments can only be edited before the first approval of a chain; reject and let the node ask again',
+    );
+  if (!tool)
+    throw new ApprovalMismatchError(
+      s.runId,
+      call.callId,
+      `tool ${call.tool} is not defined in this engine, so edited arguments cannot be checked against its policy; approve without editing, or use an engine that has the tool`,
+    );
+  if (validate && tool.parameters) {
+    const v = validate(tool, args);
+    if (!v.ok)
+      throw new InvalidInputError(
+        'invalid_arguments',
+        `edited arguments for ${call.tool} are invalid: ${v.errors.join('; ')}`,
+      );
+  }
+  const roles = requiredRoles(tool, args) ?? [];
+  const counted = roles[0] === undefined || roles[0] === input.role;
+  const complete = counted && roles.length <= 1;
   return {
-    drafts: [
-      {
-        type: 'approval.granted',
-        data: {
-          callId: call.callId,
-          tool: call.tool,
-          by: input.by,
-          argsHash: call.argsHash,
-          complete,
-          ...(input.role !== undefined ? { role: input.role } : {}),
-          ...edit,
-        },
-      },
-    ],
+    type: 'approval.granted',
+    data: {
+      callId: call.callId,
+      tool: call.tool,
+      by: input.by,
+      argsHash: call.argsHash,
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      editedArgs: args,
+      editedArgsHash: jsonHash(args),
+      roles,
+      counted,
+      complete,
+    },
   };
 }
 
@@ -163,6 +207,10 @@ export function decideRejection(
   tools: ReadonlyMap<string, ToolDefinition>,
   clock: Clock,
 ): Decision {
+  assertIdentity(input.by, 'reject');
+  assertOptionalRole(input.role, 'reject');
+  assertOptionalText(input.callId, 'callId', 'reject');
+  assertOptionalText(input.reason, 'reason', 'reject');
   const call = pendingCall(s, input.callId);
   const tool = tools.get(call.tool);
   const expired = expiry(s, call, tool, clock);
@@ -174,7 +222,7 @@ export function decideRejection(
         data: {
           callId: call.callId,
           by: input.by,
-          reason: input.reason,
+          ...(input.reason !== undefined ? { reason: input.reason } : {}),
           ...(input.role !== undefined ? { role: input.role } : {}),
         },
       },
@@ -189,7 +237,10 @@ export type OutcomeDecision =
   | { kind: 'fail'; by: string; reason: string };
 
 export function decideOutcome(s: RunState, callId: string, d: OutcomeDecision): Draft[] {
-  const call = s.calls[callId];
+  assertIdentity(d.by, `${d.kind === 'supply' ? 'supplyToolResult' : `${d.kind}Tool`}`);
+  assertOptionalText(callId, 'callId', 'the outcome decision');
+  if (d.kind === 'fail') assertOptionalText(d.reason, 'reason', 'failTool');
+  const call = ownCall(s, callId);
   if (!call) throw new ApprovalNotFoundError(s.runId, `no call ${JSON.stringify(callId)} in this run`);
   if (call.status !== 'outcome_unknown' || call.retryApproved)
     throw new RunStateError(

@@ -7,6 +7,7 @@ import {
   type OutcomeDecision,
   type RejectInput,
 } from '../approvals/decisions';
+import { assertValidPolicy } from '../approvals/approval-policy';
 import {
   ConcurrencyError,
   KestrionError,
@@ -19,7 +20,8 @@ import { type Clock, isoAt, systemClock } from '../ports/clock';
 import { type IdGenerator, randomIds, timeOrderedIds } from '../ports/ids';
 import type { Provider } from '../providers/provider';
 
-import { isTerminal, type RunState } from '../state/run-state';
+import { foldEvents } from '../state/fold';
+import { isTerminal, type RunState, type ToolCallState } from '../state/run-state';
 import { type LoadWarningHandler, loadRunState } from '../store/load-run';
 import type { RunRecord, Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
@@ -109,6 +111,8 @@ export class Engine {
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? timeOrderedIds(this.clock);
     this.tools = new Map((options.graph.tools ?? []).map((t) => [t.name, t]));
+    // A static approval policy that is not a requirement fails here, not when a call is gated.
+    for (const t of this.tools.values()) assertValidPolicy(t);
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomIds.newId().slice(0, 8)}`;
     this.agent = options.agent ?? options.graph.name;
     this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
@@ -187,8 +191,8 @@ export class Engine {
       return toRunView(ended);
     }
     let driver: RunDriver | undefined;
-    const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, () =>
-      driver?.stop(new Error('lease lost')),
+    const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, (lost) =>
+      driver?.stop(lost),
     );
     let writer: RunWriter | undefined;
     let endedHere = false;
@@ -323,6 +327,10 @@ export class Engine {
    * A new run whose log starts with the source run's first `atSeq` events (copied with new
    * event ids), followed by `run.forked`. Resuming it continues from that point under this
    * engine's code; the source run is untouched.
+   *
+   * Grants do not travel: an approval authorises one execution of one call in one run. Every
+   * gated call of the copied prefix that has a grant but no outcome is listed in `run.forked`
+   * (`revokedApprovals`) and asked again when the fork reaches it.
    */
   async fork(runId: string, atSeq: number, opts: { runId?: string } = {}): Promise<string> {
     const head = (await this.store.getRun(runId))?.headSeq;
@@ -331,8 +339,10 @@ export class Engine {
       throw new RunStateError(runId, `cannot fork at seq ${atSeq}: choose 1..${head}`);
     const newRunId = opts.runId ?? this.ids.newId('run');
     const copied: NewEvent[] = [];
+    const prefix: StoredEvent[] = [];
     for await (const e of this.store.readEvents(runId)) {
       if (e.seq > atSeq) break;
+      prefix.push(e);
       copied.push({
         id: this.ids.newId('evt'),
         type: e.type,
@@ -342,11 +352,12 @@ export class Engine {
         ...(e.cost ? { cost: e.cost } : {}),
       });
     }
+    const revokedApprovals = grantsWithoutOutcome(foldEvents(undefined, prefix));
     copied.push({
       id: this.ids.newId('evt'),
       type: 'run.forked',
       at: isoAt(this.clock),
-      data: { fromRunId: runId, atSeq },
+      data: { fromRunId: runId, atSeq, ...(revokedApprovals.length > 0 ? { revokedApprovals } : {}) },
     });
     // One append: the fork appears whole or not at all.
     await this.store.append(newRunId, 0, copied);
@@ -447,4 +458,20 @@ export class Engine {
       return toRunView(writer.state);
     }
   }
+}
+
+/** Calls someone approved (or started approving) that have not produced an outcome yet. */
+function grantsWithoutOutcome(s: RunState | undefined): string[] {
+  if (!s) return [];
+  const open = new Set<ToolCallState['status']>([
+    'awaiting_approval',
+    'approved',
+    'started',
+    'outcome_unknown',
+    'suspended',
+  ]);
+  return s.callOrder.filter((id) => {
+    const c = s.calls[id] as ToolCallState;
+    return open.has(c.status) && (c.grants.length > 0 || c.edit !== undefined);
+  });
 }

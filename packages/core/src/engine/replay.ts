@@ -30,6 +30,8 @@ function fingerprint(e: StoredEvent, stepOf: Map<string, string>): string {
   if (typeof data.callId === 'string') data.callId = stepOf.get(data.callId) ?? data.callId;
   delete data.idempotencyKey;
   delete data.deadline;
+  // Which process ran an attempt is not a decision of the code.
+  if (e.type === 'tool.started') delete data.owner;
   return `${e.type} ${JSON.stringify(data)}`;
 }
 

@@ -17,12 +17,20 @@ export interface PendingApproval {
   deadline?: string;
 }
 
-/** A call that started before a crash and whose outcome nobody knows. */
+/**
+ * A call that started before a crash (or a lost lease) and whose outcome nobody knows. The
+ * attempt may still complete while the process that started it lives: check the receiving
+ * system by `idempotencyKey` before deciding to retry, supply a result or fail the call.
+ */
 export interface UnknownOutcome {
   callId: string;
   tool: string;
   args: Json;
   attempts: number;
+  /** The key every attempt of this call was handed: look it up in the system the tool changes. */
+  idempotencyKey?: string;
+  /** The lease owner (host:pid:id) that ran the latest attempt, when recorded. */
+  startedBy?: string;
 }
 
 /** What callers see of a run. */
@@ -74,7 +82,14 @@ export function toRunView(s: RunState): RunView {
     waitingOn: calls.flatMap((c) => (c.status === 'suspended' && c.waitingOn ? [c.waitingOn] : [])),
     unknownOutcomes: calls
       .filter((c) => c.status === 'outcome_unknown' && !c.retryApproved)
-      .map((c) => ({ callId: c.callId, tool: c.tool, args: c.args, attempts: c.attempts })),
+      .map((c) => ({
+        callId: c.callId,
+        tool: c.tool,
+        args: c.args,
+        attempts: c.attempts,
+        ...(c.idempotencyKey !== undefined ? { idempotencyKey: c.idempotencyKey } : {}),
+        ...(c.startedBy !== undefined ? { startedBy: c.startedBy } : {}),
+      })),
     ...(s.output !== undefined ? { output: s.output } : {}),
     ...(s.error ? { error: s.error } : {}),
     eventCount: s.seq,

@@ -1,5 +1,5 @@
 import { ConcurrencyError } from '../errors';
-import { attachSerializedPayload } from '../store/event-codec';
+import { attachSerializedPayload, redactForStore } from '../store/event-codec';
 import type { EventCost, NewEvent, StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
 import { type Clock, isoAt } from '../ports/clock';
@@ -112,15 +112,23 @@ export class RunWriter {
     if (this.pending.length === 0) await this.saveSnapshot();
   }
 
+  /** Events as the store will keep them: redacted before anything folds them. */
   private toEvents(drafts: Draft[]): NewEvent[] {
     const at = isoAt(this.clock);
-    return drafts.map((d) => ({
-      id: this.ids.newId('evt'),
-      type: d.type,
-      at,
-      data: d.data as unknown as Json,
-      ...(d.cost ? { cost: d.cost } : {}),
-    }));
+    const redact = this.store.redactor;
+    return drafts.map((d) =>
+      redactForStore(
+        {
+          id: this.ids.newId('evt'),
+          type: d.type,
+          at,
+          data: d.data as unknown as Json,
+          ...(d.cost ? { cost: d.cost } : {}),
+        },
+        this.state.runId,
+        redact,
+      ),
+    );
   }
 
   private async write(events: NewEvent[]): Promise<StoredEvent[]> {

@@ -119,7 +119,7 @@ export class ToolBatch {
       const call = this.call(id);
       const def = this.d.tools.get(call.tool);
       if (call.status !== 'requested' || !def) continue;
-      const roles = requiredRoles(def.requiresApproval, call.args);
+      const roles = requiredRoles(def, call.args);
       if (roles === null) continue;
       const deadline =
         def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
@@ -180,7 +180,7 @@ export class ToolBatch {
   private runnable(call: ToolCallState): boolean {
     const def = this.d.tools.get(call.tool);
     if (!def) return false;
-    if (call.status === 'requested') return requiredRoles(def.requiresApproval, call.args) === null;
+    if (call.status === 'requested') return requiredRoles(def, call.args) === null;
     if (call.status === 'approved') return true;
     if (call.status === 'started') return def.idempotent === true;
     if (call.status === 'suspended') return true;
@@ -206,7 +206,7 @@ export class ToolBatch {
     if (!this.runnable(call)) return;
     const def = this.d.tools.get(call.tool) as ToolDefinition;
     if (call.status === 'approved') {
-      const problem = approvalBindingProblem(call);
+      const problem = approvalBindingProblem(call, def);
       if (problem) {
         this.d.writer.defer([
           {
@@ -222,8 +222,12 @@ export class ToolBatch {
     }
     const attempt = call.attempts + 1;
     const idempotencyKey = call.idempotencyKey ?? `${this.state.runId}:${call.callId}`;
+    const owner = this.d.lease?.lease.owner;
     await this.d.writer.append([
-      { type: 'tool.started', data: { callId: call.callId, attempt, idempotencyKey } },
+      {
+        type: 'tool.started',
+        data: { callId: call.callId, attempt, idempotencyKey, ...(owner !== undefined ? { owner } : {}) },
+      },
     ]);
     // The fence, checked by this process's own clock right before the effect.
     this.d.lease?.assertHeld();
@@ -257,7 +261,14 @@ export class ToolBatch {
     attempt: number,
     idempotencyKey: string,
   ): Promise<Json | ToolSuspension> {
-    const invocation = { runId: this.state.runId, callId: call.callId, idempotencyKey, attempt };
+    const lease = this.d.lease;
+    const invocation = {
+      runId: this.state.runId,
+      callId: call.callId,
+      idempotencyKey,
+      attempt,
+      assertLeaseHeld: () => lease?.assertHeld(),
+    };
     // Without a timeout the run's own signal is the call's: no controller per call.
     if (def.timeoutMs === undefined) return def.invoke(call.args, { ...invocation, signal: this.d.signal });
     const controller = new AbortController();
@@ -284,8 +295,12 @@ export class ToolBatch {
     const base = { callId: call.callId, tool: call.tool };
     if (call.status === 'completed') return { ...base, status: 'completed', result: call.result ?? null };
     if (call.status === 'rejected' || call.status === 'expired') {
-      const by = call.rejection?.by ?? 'deadline';
-      const reason = call.rejection?.reason ?? `approval expired at ${call.deadline ?? '?'}`;
+      // A rejection is reported as that person's, with or without a reason; only an expiry is the deadline's.
+      const rejected = call.status === 'rejected';
+      const by = rejected ? (call.rejection?.by ?? '(unknown)') : 'deadline';
+      const reason = rejected
+        ? (call.rejection?.reason ?? 'no reason given')
+        : `approval expired at ${call.deadline ?? '(no deadline recorded)'}`;
       if (this.d.tools.get(call.tool)?.onReject === 'fail') {
         await this.d.writer.append([
           {

@@ -13,8 +13,17 @@ export interface ToolInvocation {
   /** Same for every attempt of one call: hand it to the system the tool changes. */
   idempotencyKey: string;
   attempt: number;
-  /** Aborted on timeout or cancellation. */
+  /**
+   * Aborted on timeout, cancellation, or when this process's lease on the run is lost or has
+   * expired by its own clock (another process may take the run over).
+   */
   signal: AbortSignal;
+  /**
+   * Throws LeaseLostError unless this process still holds the run's lease by its own clock.
+   * Call it right before the effect (after any slow preparation): a process paused past its
+   * lease must not act, since another may already have recovered the run. Costs a clock read.
+   */
+  assertLeaseHeld(): void;
 }
 
 export interface ToolDefinition {
@@ -23,6 +32,11 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments object; validated before the approval gate. */
   parameters?: JsonObject;
   requiresApproval?: ApprovalRequirement;
+  /**
+   * Lets one person decide more than one step of an approval chain (default false: each step
+   * of a chain, and an edit, needs another person).
+   */
+  allowSameApprover?: boolean;
   /** Safe to run again with the same idempotency key: crash recovery retries it on its own. */
   idempotent?: boolean;
   /** Wall-clock limit per attempt. */

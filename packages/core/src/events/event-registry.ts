@@ -83,5 +83,10 @@ export function defaultEventRegistry(): EventRegistry {
   // v2 added an optional `patch`; a v1 event is a v2 event without one. A process still on v1
   // refuses v2 events (it would drop their patch) instead of folding them wrong.
   registry.register('node.entered', { version: 2, upcasters: { 1: (data) => data } });
+  // v2 edits carry the chain the edited arguments need; a v1 process would keep the old chain
+  // and could run an edit with fewer approvals than its policy asks, so it must refuse them.
+  registry.register('approval.granted', { version: 2, upcasters: { 1: (data) => data } });
+  // v2 forks revoke copied grants; a v1 process would let the source's grants run in the fork.
+  registry.register('run.forked', { version: 2, upcasters: { 1: (data) => data } });
   return registry;
 }

@@ -52,12 +52,21 @@ export interface EventPayloads {
     argsHash: string;
     editedArgs?: Json;
     editedArgsHash?: string;
+    /**
+     * v2, with an edit: the chain the edited arguments need (the policy evaluated on them when
+     * the decision was made), and whether this grant counts as its first step (the editor
+     * carries its first role). A v1 edit kept the chain it was requested with.
+     */
+    roles?: string[];
+    counted?: boolean;
     /** True when this grant completes the call's approval chain. */
     complete: boolean;
   };
-  'approval.rejected': { callId: string; by: string; role?: string; reason: string };
+  /** `reason` is absent when the person gave none. */
+  'approval.rejected': { callId: string; by: string; role?: string; reason?: string };
   'approval.expired': { callId: string; outcome: ExpiryOutcome };
-  'tool.started': { callId: string; attempt: number; idempotencyKey: string };
+  /** `owner`: the lease owner (process) that ran this attempt (absent in older logs). */
+  'tool.started': { callId: string; attempt: number; idempotencyKey: string; owner?: string };
   'tool.completed': { callId: string; result: Json; by?: string };
   'tool.failed': { callId: string; error: ErrorInfo; by?: string };
   'tool.outcome_unknown': { callId: string; attempt: number };
@@ -70,7 +79,11 @@ export interface EventPayloads {
   'run.failed': { error: ErrorInfo };
   'run.cancel_requested': { by: string; reason?: string };
   'run.cancelled': { by: string };
-  'run.forked': { fromRunId: string; atSeq: number };
+  /**
+   * v2: `revokedApprovals` lists the calls whose grants were copied from the source run but
+   * do not carry over: a grant authorises one execution in one run, so the fork asks again.
+   */
+  'run.forked': { fromRunId: string; atSeq: number; revokedApprovals?: string[] };
 }
 
 export type EventType = keyof EventPayloads;

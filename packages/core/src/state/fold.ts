@@ -55,7 +55,7 @@ function applyPatch(data: JsonObject, patch: StatePatch): void {
 }
 
 function call(s: RunState, callId: string): ToolCallState | undefined {
-  return s.calls[callId];
+  return Object.hasOwn(s.calls, callId) ? s.calls[callId] : undefined;
 }
 
 /** True while some call of the run still waits on a person. */
@@ -151,18 +151,23 @@ const handlers: Handlers = {
   'approval.granted': (s, d, e) => {
     const c = call(s, d.callId);
     if (!c) return;
-    c.grants.push({
+    const grant = {
       by: d.by,
       at: e.at,
       tool: d.tool,
       argsHash: d.editedArgsHash ?? d.argsHash,
       ...(d.role !== undefined ? { role: d.role } : {}),
-    });
+    };
     if (d.editedArgs !== undefined && d.editedArgsHash !== undefined) {
       c.requestedArgsHash = c.requestedArgsHash ?? c.argsHash;
       c.args = d.editedArgs;
       c.argsHash = d.editedArgsHash;
-    }
+      // v2: the edited arguments carry their own chain; the editor counts only as its first step.
+      const counted = d.counted ?? true;
+      if (d.roles !== undefined) c.requiredRoles = d.roles;
+      c.edit = { by: d.by, at: e.at, counted, ...(d.role !== undefined ? { role: d.role } : {}) };
+      c.grants = counted ? [grant] : [];
+    } else c.grants.push(grant);
     if (d.complete) {
       c.status = 'approved';
       if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
@@ -175,7 +180,12 @@ const handlers: Handlers = {
     const c = call(s, d.callId);
     if (!c) return;
     c.status = 'rejected';
-    c.rejection = { by: d.by, at: e.at, reason: d.reason, ...(d.role !== undefined ? { role: d.role } : {}) };
+    c.rejection = {
+      by: d.by,
+      at: e.at,
+      ...(d.reason !== undefined ? { reason: d.reason } : {}),
+      ...(d.role !== undefined ? { role: d.role } : {}),
+    };
     if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
       s.status = 'pending';
       delete s.waitingReason;
@@ -199,6 +209,8 @@ const handlers: Handlers = {
     c.status = 'started';
     c.attempts = d.attempt;
     c.idempotencyKey = d.idempotencyKey;
+    if (d.owner !== undefined) c.startedBy = d.owner;
+    else delete c.startedBy;
     delete c.retryApproved;
     s.totals.toolCalls += 1;
   },
@@ -264,6 +276,19 @@ const handlers: Handlers = {
   },
   'run.forked': (s, d) => {
     s.forkedFrom = { runId: d.fromRunId, atSeq: d.atSeq };
+    for (const callId of d.revokedApprovals ?? []) {
+      const c = call(s, callId);
+      if (!c) continue;
+      // The fork gates the call again, on the arguments that would run (an edit made in the
+      // source stays, but its editor decided nothing in this run).
+      c.status = 'requested';
+      c.grants = [];
+      c.requiredRoles = [];
+      delete c.edit;
+      delete c.deadline;
+      delete c.approvalRequestedAt;
+      delete c.retryApproved;
+    }
   },
 };
 

@@ -44,6 +44,11 @@ export interface ToolCallState {
   argsHash: string;
   /** Set when an approver edited the arguments: the hash the node originally requested. */
   requestedArgsHash?: string;
+  /**
+   * Who edited the arguments while approving. `counted`: the edit also counts as the first
+   * grant of the chain the edited arguments need (the editor carries its first role).
+   */
+  edit?: { by: string; role?: string; at: string; counted: boolean };
   status: ToolCallStatus;
   requiredRoles: string[];
   grants: ApprovalGrant[];
@@ -52,6 +57,8 @@ export interface ToolCallState {
   deadline?: string;
   attempts: number;
   idempotencyKey?: string;
+  /** The lease owner (process) that started the latest attempt. */
+  startedBy?: string;
   /** A person allowed one more attempt after an unknown outcome. */
   retryApproved?: boolean;
   /** The run this call waits on while `suspended` (a sub-agent's run). */

@@ -56,6 +56,23 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
 }
 
 const SERIALIZED = Symbol('kestrion.serializedPayload');
+const REDACTED = Symbol('kestrion.redacted');
+
+/**
+ * Applies a store's redactor to an event and marks the result, so the store does not redact
+ * it a second time (a redactor need not be idempotent). Used by writers that fold events
+ * before they are stored.
+ */
+export function redactForStore(event: NewEvent, runId: string, redact: Redactor | undefined): NewEvent {
+  if (!redact) return event;
+  const out = { ...redact(event, runId) };
+  Object.defineProperty(out, REDACTED, { value: true, enumerable: false });
+  return out;
+}
+
+function isRedacted(event: NewEvent): boolean {
+  return (event as NewEvent & { [REDACTED]?: boolean })[REDACTED] === true;
+}
 const CHECKED = Symbol('kestrion.checkedPayload');
 type Marked = NewEvent & { [SERIALIZED]?: string; [CHECKED]?: true };
 

@@ -61,6 +61,10 @@ export class InMemoryStore implements Store {
     };
   }
 
+  get redactor(): Redactor | undefined {
+    return this.codec.redact;
+  }
+
   async append(
     runId: string,
     expectedSeq: number,

@@ -1,4 +1,5 @@
 import type { NewEvent, StoredEvent } from '../events/envelope';
+import type { Redactor } from './event-codec';
 import type { WaitingReason } from '../events/event-types';
 import type { RunState, RunStatus } from '../state/run-state';
 
@@ -115,6 +116,12 @@ export interface ClaimRequest extends LeaseRequest {
  *   in the same write: nothing can drive an ended run, so its driver skips the release.
  */
 export interface Store {
+  /**
+   * The redactor this store applies before anything is written, if any. Writers that fold
+   * events before appending them (the engine) apply it first, so the state they keep and the
+   * snapshots they save are exactly the fold of what is stored — never the secret.
+   */
+  readonly redactor?: Redactor;
   append(
     runId: string,
     expectedSeq: number,

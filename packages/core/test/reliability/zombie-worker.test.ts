@@ -49,3 +49,29 @@ describe.each(CRASH_STORES)('a zombie worker (%s)', (kind) => {
     expect(t.effects.filter((e) => e.kind === 'model').map((e) => e.pid)).not.toContain(t.zombiePid);
   });
 });
+
+// The double effect torture found: a driver paused inside a non-idempotent tool, before its
+// effect, past its lease. Another process recovers the run (outcome unknown), a person retries
+// the call and it runs; then the paused driver wakes. Its tool must not act: the signal is
+// aborted by the local clock on waking, and `assertLeaseHeld()` refuses.
+describe.each(CRASH_STORES)('a driver paused before a tool effect past its lease (%s)', (kind) => {
+  let target: DisposableCrashTarget;
+
+  beforeAll(async () => {
+    target = await openCrashTarget(kind, 'zombie-effect');
+  });
+  afterAll(() => target.dispose());
+
+  it.each(['signal', 'assert'] as const)(
+    'does not perform the effect after waking (the tool checks its %s)',
+    async (check) => {
+      const t = await zombieTrial(target, { beforeEffect: { name: 'notify', ms: 1000, check } });
+      expect(t.takeover?.decisions).toMatchObject({ retried: 1 });
+      expect(t.zombieEffectsAfterPause).toEqual([]);
+      expect(t.effects.filter((e) => e.name === 'notify').map((e) => e.pid)).not.toContain(t.zombiePid);
+      expect(appliedCounts(t.effects)).toEqual({ read_state: 1, notify: 1, apply: 1, audit: 1 });
+      expect(t.state.status).toBe('completed');
+      expect(t.logAtEnd.map((e) => e.id)).toEqual(t.logAtTakeover.map((e) => e.id));
+    },
+  );
+});

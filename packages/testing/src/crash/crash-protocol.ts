@@ -34,12 +34,25 @@ export interface CrashChildConfig {
   /** SIGKILL inside this tool, after its effect, before its result is recorded. */
   killInsideTool?: string;
   slowTool?: { name: string; ms: number };
+  /** Make one tool prepare this long before its effect, then check it may still act. */
+  prepareBeforeEffect?: PrepareBeforeEffect;
   announceTools?: boolean;
   leaseTtlMs: number;
   /** How long to keep retrying a RunBusyError (0: report busy at once). */
   busyWaitMs?: number;
   /** Print `ready`, then wait for a line on stdin before acting. */
   waitForGo?: boolean;
+}
+
+/**
+ * A tool that works `ms` before its effect, then checks it may still act: `signal` looks at
+ * its abort signal only, `assert` calls `assertLeaseHeld()` only. It prints
+ * `preparing <name>` when it starts preparing (for a parent timing a SIGSTOP).
+ */
+export interface PrepareBeforeEffect {
+  name: string;
+  ms: number;
+  check: 'signal' | 'assert';
 }
 
 /** What happened to one run in a child. */

@@ -10,6 +10,7 @@ import {
 } from '@kestrion/core';
 import { ScriptedProvider } from '../providers/scripted-provider';
 import type { EffectLedger } from './effect-ledger';
+import type { PrepareBeforeEffect } from './crash-protocol';
 
 /** `ops`: parks once for an approval of `apply`; `ops-auto`: the same run with no approval. */
 export type CrashScenarioName = 'ops' | 'ops-auto';
@@ -19,6 +20,7 @@ export interface CrashScenarioOptions {
   killInsideTool?: string;
   /** Make one tool sleep this long after its effect (to pause or race a process inside it). */
   slowTool?: { name: string; ms: number };
+  prepareBeforeEffect?: PrepareBeforeEffect;
   /** Print `in-tool <name>` on stdout once a tool's effect is recorded (for a parent timing a signal). */
   announceTools?: boolean;
 }
@@ -51,6 +53,14 @@ export function crashScenario(
     idempotent,
     ...extra,
     invoke: async (args, call) => {
+      const prep = opts.prepareBeforeEffect;
+      if (prep?.name === toolName) {
+        writeSync(1, `preparing ${toolName}\n`);
+        await sleep(prep.ms);
+        // What a careful tool does right before an effect it cannot take back.
+        if (prep.check === 'signal' && call.signal.aborted) throw call.signal.reason;
+        if (prep.check === 'assert') call.assertLeaseHeld();
+      }
       const done = idempotent ? ledger.applied(call.idempotencyKey) : undefined;
       const result = done?.result ?? effect(args);
       ledger.record({

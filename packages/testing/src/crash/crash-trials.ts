@@ -5,7 +5,12 @@ import { Engine, type RunRecord, type RunState, type StoredEvent } from '@kestri
 import { openStore } from '@kestrion/store';
 import { EffectLedger, type LedgerEntry } from './effect-ledger';
 import { type CrashTarget, readRun } from './crash-harness';
-import type { ChildRunResult, CrashChildConfig, CrashChildReport } from './crash-protocol';
+import type {
+  ChildRunResult,
+  CrashChildConfig,
+  CrashChildReport,
+  PrepareBeforeEffect,
+} from './crash-protocol';
 import { runCrashChild, spawnCrashChild } from './crash-process';
 import { type CrashScenarioName, crashScenario } from './crash-scenario';
 
@@ -140,7 +145,7 @@ function isStopped(pid: number): boolean {
  */
 export async function zombieTrial(
   target: CrashTarget,
-  at: { insideTool: string } | { stopAfterEvent: number },
+  at: { insideTool: string } | { stopAfterEvent: number } | { beforeEffect: PrepareBeforeEffect },
 ): Promise<ZombieTrial> {
   const t = newTrial(target, 'ops-auto', 'zombie');
   await startRuns(target, 'ops-auto', [t.runId]);
@@ -149,10 +154,15 @@ export async function zombieTrial(
     mode: 'resume',
     ...('insideTool' in at
       ? { slowTool: { name: at.insideTool, ms: 3000 }, announceTools: true }
-      : { stopAfterEvent: at.stopAfterEvent }),
+      : 'beforeEffect' in at
+        ? { prepareBeforeEffect: at.beforeEffect }
+        : { stopAfterEvent: at.stopAfterEvent }),
   });
   if ('insideTool' in at) {
     await zombie.waitForLine((l) => l === `in-tool ${at.insideTool}`);
+    zombie.child.kill('SIGSTOP');
+  } else if ('beforeEffect' in at) {
+    await zombie.waitForLine((l) => l === `preparing ${at.beforeEffect.name}`);
     zombie.child.kill('SIGSTOP');
   } else await zombie.waitForLine((l) => l.startsWith('stopping'));
   while (!isStopped(zombie.pid)) await sleep(5);
