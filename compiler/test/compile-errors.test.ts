@@ -115,6 +115,7 @@ describe('syntax errors', () => {
     const out = path.join(path.dirname(tsconfig), 'kestrion.manifest.json');
     const { io, lines } = quietIo();
     expect(await runCli(['--project', tsconfig], io)).toBe(1);
+    expect(lines.err[0]).toMatch(/^src\/broken\.ts:6:44 - syntax error TS1109: Expression expected\. Fix: /);
     expect(lines.err).toEqual([
       ...diagnostics.map(formatDiagnostic),
       `kestrion-compile: ${diagnostics.length} problem(s); the manifest was not written`,
