@@ -38,7 +38,9 @@ export class KyselyStore implements Store {
   constructor(
     readonly dialect: StoreDialect,
     private readonly codec: CodecOptions,
-  ) {}
+  ) {
+    dialect.opened?.();
+  }
 
   private get db() {
     return this.dialect.db;
@@ -152,11 +154,13 @@ export class KyselyStore implements Store {
   async purgeRun(runId: string): Promise<void> {
     assertValidRunId(runId);
     await this.translated(
-      this.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();
-        await trx.deleteFrom('kestrion_snapshots').where('run_id', '=', runId).execute();
-        await trx.deleteFrom('kestrion_runs').where('run_id', '=', runId).execute();
-      }),
+      this.dialect.retryingLocks(() =>
+        this.db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('kestrion_events').where('run_id', '=', runId).execute();
+          await trx.deleteFrom('kestrion_snapshots').where('run_id', '=', runId).execute();
+          await trx.deleteFrom('kestrion_runs').where('run_id', '=', runId).execute();
+        }),
+      ),
       runId,
     );
   }

@@ -29,5 +29,9 @@ export interface StoreDialect {
   claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
   /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown;
+  /** Runs a write built with kysely, retrying while another process holds the lock (SQLite). */
+  retryingLocks<T>(write: () => Promise<T>): Promise<T>;
+  /** Called once the schema is up to date, before the store is handed out. */
+  opened?(): void;
   destroy(): Promise<void>;
 }

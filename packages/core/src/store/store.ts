@@ -114,6 +114,19 @@ export interface ClaimRequest extends LeaseRequest {
  *   `{ lease }` throw `LeaseLostError` once the lease is no longer current. An append that
  *   moves the run to an ended status (completed, failed, cancelled, expired) frees the lease
  *   in the same write: nothing can drive an ended run, so its driver skips the release.
+ *   `acquireLease` on an ended run throws `RunEndedError` and `claimNext` never picks one (even
+ *   when its `statuses` name an ended status): an ended run never keeps an owner.
+ * - Input is checked before anything is read or written: a run id that is empty, too long,
+ *   holds control characters or a lone UTF-16 surrogate throws `InvalidRunIdError` on every
+ *   call; `listRuns` with a limit that is not an integer >= 1, or an empty or unknown status
+ *   list, throws `InvalidInputError` (`invalid_list_query`); one event id twice in one append
+ *   throws `InvalidInputError` (`duplicate_event_id`). `append(runId, 0, ...)` for a run that
+ *   exists throws `RunIdTakenError` (a non-retryable `ConcurrencyError`), unless it is a
+ *   re-sent append (duplicate).
+ * - Failures of the database are `StoreError`s from every call, never a driver's own error;
+ *   `retryable` says whether the same call may succeed later (a lost connection, a lock held
+ *   past the busy timeout). A write that may not be durable (the SQLite file vanished while
+ *   open) is never reported as done.
  */
 export interface Store {
   /**

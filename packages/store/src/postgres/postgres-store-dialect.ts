@@ -67,6 +67,10 @@ export class PostgresStoreDialect implements StoreDialect {
     }
   }
 
+  retryingLocks<T>(write: () => Promise<T>): Promise<T> {
+    return write(); // PostgreSQL waits for row locks on the server, without blocking this process
+  }
+
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
     return translatePostgresError(err, runId, expectedSeq);
   }

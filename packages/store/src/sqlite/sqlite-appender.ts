@@ -3,6 +3,7 @@ import { type AppendResult, type EventRegistry, projectRunRecord, type RunRecord
 import { assertLeaseCurrent, decodeRows, headMismatch, isSameEvents, resendSpan } from '../append-checks';
 import type { AppendRequest } from '../store-dialect';
 import { SqliteAppendStatements } from './sqlite-append-statements';
+import { BusyWait, isBusyError } from './sqlite-busy-retry';
 import type { Exclusive } from './sqlite-reads';
 import { SqliteRunCache } from './sqlite-run-cache';
 
@@ -64,6 +65,13 @@ export class SqliteAppender {
     private readonly registry: EventRegistry,
     private readonly translate: (err: unknown, runId: string, expectedSeq?: number) => unknown,
     private readonly maxBatch: number,
+    /** How long a write waits in all for another connection's lock (the store's busy timeout). */
+    private readonly busyTimeoutMs: number,
+    /**
+     * The error to fail writes with when the database file is no longer at its path (deleted or
+     * replaced while open), or undefined while it is; `committed` says the write already went in.
+     */
+    private readonly fileGone: (committed: boolean) => Error | undefined = () => undefined,
   ) {}
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -85,9 +93,7 @@ export class SqliteAppender {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      // The batch is taken once the connection is ours: writes queued meanwhile join it.
-      while (this.queue.length > 0)
-        await this.exclusive(() => this.commitBatch(this.queue.splice(0, this.maxBatch)));
+      while (this.queue.length > 0) await this.commitNext();
     } catch (error) {
       // Only acquiring the connection can throw here; every queued write learns of it.
       for (const item of this.queue.splice(0))
@@ -97,11 +103,41 @@ export class SqliteAppender {
     }
   }
 
-  private commitBatch(batch: Pending[]): void {
+  /**
+   * Takes the write lock and commits the queued writes as one batch. While another connection
+   * holds the lock, SQLite gives up after a few ms (DRIVER_BUSY_TIMEOUT_MS) and the attempt is
+   * repeated after an asynchronous pause, for up to the store's busy timeout: the event loop
+   * never stalls for longer than one short attempt. The batch is taken once the lock is ours,
+   * so writes queued while waiting join it (group commit).
+   */
+  private async commitNext(): Promise<void> {
+    const wait = new BusyWait(this.busyTimeoutMs);
+    while (!(await this.exclusive(() => this.tryCommitBatch(wait.canRetry)))) await wait.pause();
+  }
+
+  /** False when the lock is held elsewhere and the caller may wait; otherwise the batch is settled. */
+  private tryCommitBatch(mayWait: boolean): boolean {
+    let s: SqliteAppendStatements;
+    try {
+      const gone = this.fileGone(false);
+      if (gone) throw gone;
+      s = this.statements ??= new SqliteAppendStatements(this.database);
+      s.beginImmediate();
+    } catch (error) {
+      if (isBusyError(error) && mayWait) return false;
+      // Nothing was written: every write of the batch learns why.
+      for (const item of this.queue.splice(0, this.maxBatch))
+        item.reject(this.translate(error, item.job.runId, item.job.expectedSeq));
+      return true;
+    }
+    this.commitBatch(s, this.queue.splice(0, this.maxBatch));
+    return true;
+  }
+
+  /** Runs the batch's jobs in the transaction `beginImmediate` opened, and commits it. */
+  private commitBatch(s: SqliteAppendStatements, batch: Pending[]): void {
     const outcomes: Outcome[] = [];
     try {
-      const s = (this.statements ??= new SqliteAppendStatements(this.database));
-      s.beginImmediate();
       try {
         // Read once, with the write lock held; the mark after COMMIT is derived from it: this
         // connection's own commit leaves data_version alone and moves total_changes() by the
@@ -121,11 +157,17 @@ export class SqliteAppender {
       } catch (error) {
         this.cache.reset();
         s.rollback();
-        throw error instanceof PartialWrite ? error.cause : error;
+        throw this.fileGone(false) ?? (error instanceof PartialWrite ? error.cause : error);
       }
     } catch (error) {
       // The transaction failed (or a lone job did, taking it down): nothing was written.
       for (const item of batch) item.reject(this.translate(error, item.job.runId, item.job.expectedSeq));
+      return;
+    }
+    // Committed, but into a file no path names any more: not durable, so not reported done.
+    const lost = this.fileGone(true);
+    if (lost) {
+      for (const item of batch) item.reject(lost);
       return;
     }
     batch.forEach((item, i) => {

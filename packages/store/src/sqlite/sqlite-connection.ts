@@ -4,6 +4,11 @@ import Database from 'better-sqlite3';
 import { ConfigurationError } from '@kestrion/core';
 import type { SqliteStoreConfig } from './sqlite-config';
 
+/** The store's busy timeout: how long a write waits in all for another connection's lock. */
+export function busyTimeoutOf(config: SqliteStoreConfig): number {
+  return config.busyTimeoutMs ?? 5000;
+}
+
 let addon: { nativeBinding?: string } | undefined;
 
 /**
@@ -30,7 +35,9 @@ function addonOption(): { nativeBinding?: string } {
 /**
  * Opens the database file with Kestrion's defaults: WAL (readers never block the writer),
  * synchronous=FULL unless the caller opted into NORMAL, and a busy timeout so writers from
- * several processes queue instead of failing.
+ * several processes queue instead of failing. The whole busy timeout applies inside SQLite
+ * while the store opens and migrates; once open, the store waits for locks asynchronously
+ * (see SqliteStoreDialect.opened).
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
   let db: Database.Database;
@@ -46,6 +53,6 @@ export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database
   }
   if (config.filename !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${config.synchronous ?? 'FULL'}`);
-  db.pragma(`busy_timeout = ${config.busyTimeoutMs ?? 5000}`);
+  db.pragma(`busy_timeout = ${busyTimeoutOf(config)}`);
   return db;
 }

@@ -1,12 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  ConcurrencyError,
-  type ClaimRequest,
-  type EventRegistry,
-  type Lease,
-  StoreError,
-  type AppendResult,
-} from '@kestrion/core';
+import { type ClaimRequest, type EventRegistry, type Lease, type AppendResult } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
@@ -14,7 +7,10 @@ import { SqliteAppender } from './sqlite-appender';
 import { SqliteLeaseOperations } from './sqlite-lease-operations';
 import { SqliteSnapshotWrites } from './sqlite-snapshot-writes';
 import type { SqliteStoreConfig } from './sqlite-config';
-import { openSqliteDatabase } from './sqlite-connection';
+import { DRIVER_BUSY_TIMEOUT_MS, retryWhileBusy } from './sqlite-busy-retry';
+import { busyTimeoutOf, openSqliteDatabase } from './sqlite-connection';
+import { type SqliteErrorContext, translateSqliteError, vanishedFileError } from './sqlite-errors';
+import { SqliteFileIdentity } from './sqlite-file-identity';
 import { SqliteReads } from './sqlite-reads';
 
 type SqliteKyselyModule = typeof import('./sqlite-kysely');
@@ -33,8 +29,12 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly snapshots: SqliteSnapshotWrites;
   readonly reads: SqliteReads;
 
+  private readonly at: SqliteErrorContext;
+
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
     this.database = openSqliteDatabase(config);
+    this.at = { filename: config.filename, busyTimeoutMs: busyTimeoutOf(config) };
+    const identity = new SqliteFileIdentity(config.filename);
     const exclusive = <T>(work: () => T): T | Promise<T> => this.exclusive(work);
     this.appender = new SqliteAppender(
       exclusive,
@@ -42,10 +42,30 @@ export class SqliteStoreDialect implements StoreDialect {
       registry,
       (e, r, s) => this.translateError(e, r, s),
       config.maxBatch ?? 500,
+      this.at.busyTimeoutMs,
+      (committed) => {
+        const problem = identity.problem();
+        return problem ? vanishedFileError(config.filename, problem, committed) : undefined;
+      },
     );
     this.leases = new SqliteLeaseOperations(this.appender);
     this.snapshots = new SqliteSnapshotWrites(this.appender);
-    this.reads = new SqliteReads(this.database, exclusive);
+    this.reads = new SqliteReads(this.database, <T>(read: () => T) =>
+      retryWhileBusy(() => this.exclusive(read), this.at.busyTimeoutMs),
+    );
+  }
+
+  /**
+   * Open and migrated: from now on SQLite gives up on a lock after DRIVER_BUSY_TIMEOUT_MS and
+   * the store waits for it asynchronously, up to the busy timeout, so a lock held by another
+   * process never freezes this one's event loop.
+   */
+  opened(): void {
+    this.database.pragma(`busy_timeout = ${Math.min(DRIVER_BUSY_TIMEOUT_MS, this.at.busyTimeoutMs)}`);
+  }
+
+  retryingLocks<T>(write: () => Promise<T>): Promise<T> {
+    return retryWhileBusy(write, this.at.busyTimeoutMs);
   }
 
   /** Kysely on the same handle, created on first use. */
@@ -68,18 +88,14 @@ export class SqliteStoreDialect implements StoreDialect {
   }
 
   claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
-    return loadSqliteKysely().claimNextWithKysely(this.db, req, statuses, (e) => this.translateError(e));
+    // Untranslated inside, so a busy BEGIN IMMEDIATE is retried (the claim wrote nothing).
+    return this.retryingLocks(() =>
+      loadSqliteKysely().claimNextWithKysely(this.db, req, statuses, (e) => e),
+    ).catch((e: unknown) => Promise.reject(this.translateError(e)));
   }
 
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {
-    const code = (err as { code?: unknown })?.code;
-    if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return err;
-    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
-      return new ConcurrencyError(runId ?? '?', expectedSeq ?? -1, undefined, { cause: err });
-    return new StoreError(`SQLite: ${(err as Error).message}`, {
-      cause: err,
-      retryable: code.startsWith('SQLITE_BUSY'),
-    });
+    return translateSqliteError(err, this.at, runId, expectedSeq);
   }
 
   async destroy(): Promise<void> {

@@ -15,6 +15,8 @@ export interface TerminationTrialOptions {
 
 export interface TerminationTrialReport {
   runsStarted: number;
+  /** Runs that completed while backends were being terminated. */
+  completedDuringChurn: number;
   /** Runs found completed in the database at the end. */
   runsCompleted: number;
   /** Runs in the database that did not complete (must be 0). */
@@ -66,6 +68,7 @@ export async function runsUnderTerminations(opts: TerminationTrialOptions): Prom
     if (!(e instanceof KestrionError && e.retryable) && unexpected.length < 20) unexpected.push(key);
   };
   let started = 0;
+  let completedDuringChurn = 0;
   const terminator = await terminateBackendsEvery(opts.url, opts.everyMs ?? 25);
   const churnEnd = Date.now() + opts.churnMs;
   const worker = async () => {
@@ -75,7 +78,10 @@ export async function runsUnderTerminations(opts: TerminationTrialOptions): Prom
       started += 1;
       while (Date.now() < churnEnd) {
         const view = await engine.resume(runId).catch((e: unknown) => void note(e));
-        if (view?.status === 'completed') break;
+        if (view?.status === 'completed') {
+          completedDuringChurn += 1;
+          break;
+        }
         if (view) throw new Error(`run ${runId} ended ${view.status}`);
         await sleep(5);
       }
@@ -98,6 +104,7 @@ export async function runsUnderTerminations(opts: TerminationTrialOptions): Prom
   const all = (await listAll(opts.store)).length;
   return {
     runsStarted: started,
+    completedDuringChurn,
     runsCompleted,
     runsNotCompleted: all - runsCompleted,
     backendsTerminated,
