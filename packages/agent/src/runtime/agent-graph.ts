@@ -140,7 +140,7 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
     };
     // `pendingCalls` is only in the state of runs whose model turns were recorded by an older
     // version (which kept a copy of the calls there): cleared as it always was.
-    const legacy = ctx.state.pendingCalls !== undefined ? { pendingCalls: [] } : {};
+    const legacy: JsonObject = ctx.state.pendingCalls !== undefined ? { pendingCalls: [] } : {};
     return {
       next: 'model',
       patch: { append: { messages: messages as unknown as Json[] }, set: { ...legacy, ...set } },
@@ -154,7 +154,7 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
   const argumentsFor = (active: AgentPersona, call: ModelToolCall): Json => {
     const offeredSpec = active.specs.find((s) => s.name === call.name);
     const definition = spec.tools.find((t) => t.name === call.name);
-    if (offeredSpec?.strict !== true || definition === undefined) return call.arguments;
+    if (offeredSpec?.strict !== true || definition?.parameters === undefined) return call.arguments;
     const args = call.arguments;
     if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
     return fromOpenAIStrictArgs(definition.parameters, args);

@@ -183,7 +183,7 @@ function allowsNull(schema: Json | undefined, root: JsonObject, depth = 0): bool
 function restore(schema: Json | undefined, value: Json, root: JsonObject): Json {
   const node = deref(schema, root);
   if (!isSchemaObject(node) || value === null || typeof value !== 'object') return value;
-  let out = value;
+  let out: Json = value;
   if (Array.isArray(value)) {
     const prefix = Array.isArray(node.prefixItems) ? node.prefixItems : [];
     out = value.map((item, i) =>
