@@ -289,6 +289,17 @@ const handlers: Handlers = {
       delete c.approvalRequestedAt;
       delete c.retryApproved;
     }
+    // Parked on calls that are no longer awaited: the fork runs again, and its node asks anew.
+    if (
+      (d.revokedApprovals?.length ?? 0) > 0 &&
+      s.status === 'waiting_on_human' &&
+      s.waitingReason !== 'input' &&
+      !awaitingAnyApproval(s) &&
+      !Object.values(s.calls).some((c) => c.status === 'outcome_unknown' || c.status === 'suspended')
+    ) {
+      s.status = 'pending';
+      delete s.waitingReason;
+    }
   },
 };
 
