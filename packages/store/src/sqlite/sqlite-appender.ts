@@ -119,8 +119,6 @@ export class SqliteAppender {
   private tryCommitBatch(mayWait: boolean): boolean {
     let s: SqliteAppendStatements;
     try {
-      const gone = this.fileGone(false);
-      if (gone) throw gone;
       s = this.statements ??= new SqliteAppendStatements(this.database);
       s.beginImmediate();
     } catch (error) {
