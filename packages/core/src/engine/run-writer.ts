@@ -1,5 +1,5 @@
 import { ConcurrencyError } from '../errors';
-import { attachSerializedPayload, redactForStore } from '../store/event-codec';
+import { encodeEventData, redactForStore } from '../store/event-codec';
 import type { EventCost, NewEvent, StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
 import { type Clock, isoAt } from '../ports/clock';
@@ -61,8 +61,9 @@ export class RunWriter {
   /** Records events to commit with the next append; the state sees them now. */
   defer(drafts: Draft[]): void {
     for (const e of this.toEvents(drafts)) {
-      const json = JSON.stringify(e.data);
-      attachSerializedPayload(e, json);
+      // Checked and serialized once, here (InvalidEventDataError at the call that made it, so
+      // nothing unstorable waits in `pending`); the append reuses the text.
+      const json = encodeEventData(this.state.runId, e);
       this.pending.push(e);
       // A copy: the state must not share objects with tool results or callers' arguments.
       // (A JSON round trip: payloads are JSON, and it is ~10× cheaper than structuredClone.)

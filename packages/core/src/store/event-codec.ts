@@ -164,11 +164,13 @@ export function encodeEvents(
 ): RawEventRow[] {
   assertValidRunId(runId);
   return events.map((input, i) => {
-    const e = opts.redact ? opts.redact(input, runId) : input;
+    // An event the writer redacted already (redactForStore) is not redacted twice.
+    const redactHere = opts.redact !== undefined && !isRedacted(input);
+    const e = redactHere && opts.redact ? opts.redact(input, runId) : input;
     // A writer that serialized the payload already (the engine does, to copy it) hands the text
-    // along; text from encodeEventData was checked with it. With a redactor the payload is
-    // always checked and serialized again: redaction may change it.
-    const attached = opts.redact ? undefined : serializedPayload(input);
+    // along; text from encodeEventData was checked with it. Redacted here, the payload is
+    // checked and serialized again: redaction may change it.
+    const attached = redactHere ? undefined : serializedPayload(input);
     let data: string;
     if (attached !== undefined && (input as Marked)[CHECKED] === true) data = attached;
     else {
