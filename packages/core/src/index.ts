@@ -148,7 +148,7 @@ export { parseRetryAfterMs } from './providers/retry-after';
 export type { HeaderLookup } from './providers/retry-after';
 export { runProviderCall } from './providers/provider-call';
 export type { AttemptContext, ProviderCallOptions } from './providers/provider-call';
-export { toolCallFromText, toolCallFromValue } from './providers/tool-arguments';
+export { toolCallFromText, toolCallFromValue, MAX_TOOL_ARGUMENT_DEPTH } from './providers/tool-arguments';
 export { DEFAULT_PRICING, priceOf, costOf } from './providers/pricing';
 export type { ModelPrice, PricingTable } from './providers/pricing';
 export type { ReplayReport, ReplayDivergence } from './engine/replay';
