@@ -1,4 +1,4 @@
-// Lint once at the root. Package boundaries (DESIGN.md §1) are enforced here and,
+// Lint once at the root. Package boundaries (docs/architecture.md) are enforced here and,
 // independently, by packages/core/test/architecture.test.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -20,7 +20,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@kestrion/*'], message: 'core imports no other Kestrion package (DESIGN.md §1).' },
+            {
+              group: ['@kestrion/*'],
+              message: 'core imports no other Kestrion package (docs/architecture.md).',
+            },
             {
               group: ['kysely', 'pg', 'better-sqlite3', 'ajv', '@anthropic-ai/*', 'openai'],
               message: 'core has no runtime dependencies; take it through a port.',

@@ -1,5 +1,5 @@
 /**
- * `npm run torture`: the reliability suite (RELIABILITY.md #1, 2, 4-7, 9) at full counts on
+ * `npm run torture`: the reliability suite (docs/reliability.md #1, 2, 4-7, 9) at full counts on
  * SQLite (file) and PostgreSQL, with real child processes and real signals. The per-test CI
  * versions live in packages/core/test/reliability. Writes bench/results/torture.md.
  */
@@ -147,7 +147,7 @@ async function tortureStore(rows: Row[], store: string, target: CrashTarget): Pr
 
 function table(rows: Row[], startedAt: string): string {
   const lines = [
-    '# Torture: crash and concurrency (RELIABILITY.md #1, 2, 4-7, 9)',
+    '# Torture: crash and concurrency (docs/reliability.md #1, 2, 4-7, 9)',
     '',
     `Run ${startedAt} on ${process.platform}/${process.arch}, Node ${process.version}; real child processes,`,
     'real SIGKILL/SIGSTOP/SIGCONT, lease TTL 400 ms. Produced by `npm run torture` (bench/src/torture.ts).',

@@ -16,7 +16,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
 }
 
-/** Which workspace packages each package's src may import (DESIGN.md §1). */
+/** Which workspace packages each package's src may import (docs/architecture.md#dependency-direction). */
 const allowed: Record<string, string[]> = {
   'packages/core': [],
   'packages/store': ['@kestrion/core'],

@@ -7,7 +7,7 @@ import {
   type DisposableCrashTarget,
 } from '@kestrion/testing';
 
-// RELIABILITY.md #2: 10 trials per store here (alternating the plain and the approved
+// docs/reliability.md#2: 10 trials per store here (alternating the plain and the approved
 // non-idempotent tool); `npm run torture` runs 100.
 const TRIALS = 10;
 

@@ -9,7 +9,7 @@ import {
   type DisposableCrashTarget,
 } from '@kestrion/testing';
 
-// RELIABILITY.md #6 and #9.
+// docs/reliability.md#6 and docs/reliability.md#9.
 describe.each(CRASH_STORES)('several processes on one run (%s)', (kind) => {
   let target: DisposableCrashTarget;
 

@@ -9,7 +9,7 @@ import {
   type DisposableCrashTarget,
 } from '@kestrion/testing';
 
-// RELIABILITY.md #4 and #5.
+// docs/reliability.md#4 and docs/reliability.md#5.
 describe.each(CRASH_STORES)('durability under SIGKILL (%s)', (kind) => {
   let target: DisposableCrashTarget;
 

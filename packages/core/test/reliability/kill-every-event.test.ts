@@ -8,7 +8,7 @@ import {
   type DisposableCrashTarget,
 } from '@kestrion/testing';
 
-// RELIABILITY.md #1. "Equal to the uncrashed run" is `crashProblems` (@kestrion/testing):
+// docs/reliability.md#1. "Equal to the uncrashed run" is `crashProblems` (@kestrion/testing):
 // same status, output and graph data; the same event sequence once recovery's own events
 // (tool.outcome_unknown, run.waiting for it, tool.retry_approved) are dropped and a re-issued
 // tool.started / llm.requested is collapsed into the interrupted one; seqs 1..n; each

@@ -43,7 +43,7 @@ async function log(store: Store, runId: string): Promise<StoredEvent[]> {
   return out;
 }
 
-// Snapshots are a cache of the fold of what is stored; with a redactor, what is stored is
+// docs/reliability.md#10. Snapshots are a cache of the fold of what is stored; with a redactor, what is stored is
 // redacted, so no snapshot may hold the secret, and loading from a snapshot or from the log
 // alone gives one state.
 describe.each<[string, () => StoreFactory]>([

@@ -8,7 +8,7 @@ import {
   type DisposableCrashTarget,
 } from '@kestrion/testing';
 
-// RELIABILITY.md #7, with a 400 ms lease. Paused three times: inside a slow idempotent tool
+// docs/reliability.md#7, with a 400 ms lease. Paused three times: inside a slow idempotent tool
 // (its effect done, its result not yet recorded); right after `tool.started` of the
 // non-idempotent `notify` was durable, before the tool ran; right after `llm.requested` was
 // durable, before the model was called (the local fence must stop both).
