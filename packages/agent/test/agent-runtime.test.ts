@@ -36,6 +36,7 @@ describe('Agent', () => {
       lastMessage: 'Scaled checkout-api to 3.',
     });
     expect(ops.applied).toEqual(['replicas: 3']);
+    expect(ops.fencedAttempts).toEqual([1]); // the tool could check its lease right before the effect
     expect(provider.callCount).toBe(3);
     provider.assertConsumed();
     const second = provider.requests[1]!;

@@ -62,7 +62,9 @@ function toDefinition(t: BoundTool): ToolDefinition {
         idempotencyKey: call.idempotencyKey,
         runId: call.runId,
         callId: call.callId,
+        attempt: call.attempt,
         signal: call.signal,
+        assertLeaseHeld: call.assertLeaseHeld,
       })) ?? null) as Json,
   };
 }

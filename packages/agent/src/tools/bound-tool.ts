@@ -7,8 +7,21 @@ export interface ToolContext {
   idempotencyKey?: string;
   runId?: string;
   callId?: string;
-  /** Aborted when the call times out or the run is cancelled. */
+  /** 1 for the first attempt; more after a crash retried an idempotent tool, or a person did. */
+  attempt?: number;
+  /**
+   * Aborted when the call times out, or when this process lost its lease on the run (a renewal
+   * was refused, or the lease expired by this process's clock: another process may take over).
+   * Cancelling a run does not abort a call in flight; the driver stops at its next step.
+   */
   signal?: AbortSignal;
+  /**
+   * Throws `LeaseLostError` unless this process still holds the run's lease by its own clock.
+   * Call it right before an effect you cannot take back, after any slow preparation: a process
+   * paused past its lease (GC, SIGSTOP, a frozen VM) must not act on a run another process
+   * may already have recovered.
+   */
+  assertLeaseHeld?: () => void;
 }
 
 /** A decorated method paired with its manifest entry: everything a tool loop needs. */

@@ -8,6 +8,7 @@ import {
   type RejectInput,
 } from '../approvals/decisions';
 import { assertValidPolicy } from '../approvals/approval-policy';
+import { assertIdentity, assertOptionalText } from '../approvals/decision-input';
 import {
   ConcurrencyError,
   KestrionError,
@@ -308,6 +309,8 @@ export class Engine {
    * driven elsewhere is cancelled by its driver at the next step boundary.
    */
   async cancel(runId: string, by: string, reason?: string): Promise<RunView> {
+    assertIdentity(by, 'cancel');
+    assertOptionalText(reason, 'reason', 'cancel');
     const view = await this.decide(runId, (s) => {
       if (isTerminal(s.status)) return { drafts: [] };
       return {

@@ -14,8 +14,9 @@ export interface ToolInvocation {
   idempotencyKey: string;
   attempt: number;
   /**
-   * Aborted on timeout, cancellation, or when this process's lease on the run is lost or has
-   * expired by its own clock (another process may take the run over).
+   * Aborted on timeout, or when this process's lease on the run is lost or has expired by its
+   * own clock (another process may take the run over). A cancel does not abort a call in
+   * flight: the driver stops at its next step boundary.
    */
   signal: AbortSignal;
   /**

@@ -220,6 +220,12 @@ describe('decisions are validated', () => {
     );
   });
 
+  it('cancel refuses an empty identity, and the run stays as it was', async () => {
+    const { engine, parked } = await parkedScale();
+    await expect(engine.cancel(parked.runId, '')).rejects.toBeInstanceOf(InvalidInputError);
+    expect((await engine.get(parked.runId)).status).toBe('waiting_on_human');
+  });
+
   it('a chain needs a different person at each step, unless the tool allows one person several', async () => {
     const strict = await parkedScale(['sre', 'lead']);
     await strict.engine.approve(strict.parked.runId, { by: 'ann', role: 'sre' });
