@@ -55,8 +55,15 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
     );
 }
 
-const SERIALIZED = Symbol('kestrion.serializedPayload');
-const REDACTED = Symbol('kestrion.redacted');
+// Marks a writer leaves on events it hands to a store, kept beside the events (never stored,
+// never copied with them). WeakMaps, not symbol properties: defining a property on every
+// event cost more than checking its payload.
+/** JSON text of an event's data, from attachSerializedPayload or encodeEventData. */
+const serializedText = new WeakMap<NewEvent, string>();
+/** Events whose text encodeEventData checked. */
+const checkedEvents = new WeakSet<NewEvent>();
+/** Events redactForStore redacted. */
+const redactedEvents = new WeakSet<NewEvent>();
 
 /**
  * Applies a store's redactor to an event and marks the result, so the store does not redact
@@ -66,15 +73,13 @@ const REDACTED = Symbol('kestrion.redacted');
 export function redactForStore(event: NewEvent, runId: string, redact: Redactor | undefined): NewEvent {
   if (!redact) return event;
   const out = { ...redact(event, runId) };
-  Object.defineProperty(out, REDACTED, { value: true, enumerable: false });
+  redactedEvents.add(out);
   return out;
 }
 
 function isRedacted(event: NewEvent): boolean {
-  return (event as NewEvent & { [REDACTED]?: boolean })[REDACTED] === true;
+  return redactedEvents.has(event);
 }
-const CHECKED = Symbol('kestrion.checkedPayload');
-type Marked = NewEvent & { [SERIALIZED]?: string; [CHECKED]?: true };
 
 // Most appends reuse a handful of types and one timestamp per millisecond: remember what passed.
 const validTypes = new Set<string>();
@@ -140,8 +145,8 @@ export function encodeEventData(runId: string, event: NewEvent): string {
   checkEnvelope(runId, event);
   checkJson(runId, event.type, 'data', event.data);
   const json = JSON.stringify(event.data);
-  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false, configurable: true });
-  Object.defineProperty(event, CHECKED, { value: true, enumerable: false, configurable: true });
+  serializedText.set(event, json);
+  checkedEvents.add(event);
   return json;
 }
 
@@ -172,7 +177,7 @@ export function encodeEvents(
     // checked and serialized again: redaction may change it.
     const attached = redactHere ? undefined : serializedPayload(input);
     let data: string;
-    if (attached !== undefined && (input as Marked)[CHECKED] === true) data = attached;
+    if (attached !== undefined && checkedEvents.has(input)) data = attached;
     else {
       checkEnvelope(runId, e);
       checkJson(runId, e.type, 'data', e.data);
@@ -266,13 +271,14 @@ export function patternRedactor(patterns: RegExp[], replacement = '[REDACTED]'):
 }
 
 /**
- * Attaches the JSON text of `event.data` (not enumerable: never stored, never copied). The
+ * Attaches the JSON text of `event.data` (kept beside the event: never stored, never copied). The
  * data is still checked at append; {@link encodeEventData} checks and serializes in one go.
  */
 export function attachSerializedPayload(event: NewEvent, json: string): void {
-  Object.defineProperty(event, SERIALIZED, { value: json, enumerable: false, configurable: true });
+  serializedText.set(event, json);
+  checkedEvents.delete(event);
 }
 
 function serializedPayload(event: NewEvent): string | undefined {
-  return (event as Marked)[SERIALIZED];
+  return serializedText.get(event);
 }
