@@ -5,12 +5,14 @@ import {
   LeaseLostError,
   type Lease,
   type RawEventRow,
+  RunBusyError,
+  RunEndedError,
   RunIdTakenError,
+  RunNotFoundError,
   type RunRecord,
   type StoredEvent,
+  TERMINAL_STATUSES,
 } from '@kestrion/core';
-import type { Kysely } from 'kysely';
-import type { KestrionDatabase } from './schema';
 
 /** Throws LeaseLostError unless `lease` is the run's current lease (the fence). */
 export function assertLeaseCurrent(record: RunRecord | undefined, lease: Lease): void {
@@ -45,27 +47,13 @@ export function isSameEvents(rows: RawEventRow[], stored: Array<{ event_id: stri
   return stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id);
 }
 
-/**
- * After a head mismatch: true when this is a re-sent append whose event ids already sit at
- * exactly these seqs (it was stored once; the caller reports a duplicate).
- */
-export async function isStoredResend(
-  db: Kysely<KestrionDatabase>,
-  rows: RawEventRow[],
-  actualSeq: number | undefined,
-  runId: string,
-): Promise<boolean> {
-  const span = resendSpan(rows, actualSeq);
-  if (!span) return false;
-  const stored = await db
-    .selectFrom('kestrion_events')
-    .select(['seq', 'event_id'])
-    .where('run_id', '=', runId)
-    .where('seq', '>=', span[0])
-    .where('seq', '<=', span[1])
-    .orderBy('seq')
-    .execute();
-  return isSameEvents(rows, stored);
+const ENDED: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
+
+/** Why an acquire found no lease to take: the run is missing, has ended, or someone else holds it. */
+export function refusedAcquire(runId: string, current: RunRecord | undefined): Error {
+  if (!current) return new RunNotFoundError(runId);
+  if (ENDED.has(current.status)) return new RunEndedError(runId, current.status);
+  return new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
 }
 
 export function decodeRows(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {

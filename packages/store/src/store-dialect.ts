@@ -1,9 +1,40 @@
-import type { AppendResult, ClaimRequest, Lease, RawEventRow } from '@kestrion/core';
+import type {
+  AppendResult,
+  ClaimRequest,
+  Lease,
+  LeaseRequest,
+  RawEventRow,
+  RunRecord,
+  Snapshot,
+} from '@kestrion/core';
 import type { Kysely } from 'kysely';
-import type { LeaseOperations } from './lease-operations';
-import type { SnapshotWrites } from './snapshot-writes';
-import type { StoreReads } from './store-reads';
-import type { KestrionDatabase } from './schema';
+import type { EventsTable, KestrionDatabase, SnapshotsTable } from './schema';
+
+/**
+ * The fixed reads every start, approve and resume makes, as each dialect runs them fastest.
+ * Everything else (listing, purging, claiming, migrating) is built with kysely.
+ */
+export interface StoreReads {
+  /** Up to `limit` events of the run from `fromSeq` on, in seq order. */
+  eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]>;
+  /** The run's newest snapshot of `foldVersion` (at or below `maxSeq` when given). */
+  latestSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<SnapshotsTable | undefined>;
+  run(runId: string): Promise<RunRecord | undefined>;
+  /** The newest migration applied, or undefined on a database that has none yet. */
+  migrationHead(): Promise<string | undefined>;
+}
+
+/** Acquire / renew / release, as each dialect commits them (see `Store` for the contract). */
+export interface LeaseOperations {
+  acquire(runId: string, req: LeaseRequest): Promise<Lease>;
+  renew(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
+  release(lease: Lease): Promise<void>;
+}
+
+/** Saving a snapshot, as each dialect commits it (see `Store.saveSnapshot` for the contract). */
+export interface SnapshotWrites {
+  save(snapshot: Snapshot): Promise<void>;
+}
 
 /** One append, already redacted, size-checked and serialized. */
 export interface AppendRequest {

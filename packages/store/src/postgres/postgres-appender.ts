@@ -1,11 +1,17 @@
-import { type AppendResult, type EventRegistry, projectRunRecord, type RunRecord } from '@kestrion/core';
+import {
+  type AppendResult,
+  type EventRegistry,
+  projectRunRecord,
+  type RawEventRow,
+  type RunRecord,
+} from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { assertLeaseCurrent, decodeRows, headMismatch, isStoredResend } from '../append-checks';
-import { readRunRecord } from '../read-run';
+import { assertLeaseCurrent, decodeRows, headMismatch, isSameEvents, resendSpan } from '../append-checks';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
 import { appendStatement } from './postgres-append-statements';
+import { readRunRecord } from './postgres-read-run';
 
 const CACHE_LIMIT = 10_000;
 
@@ -64,7 +70,7 @@ export class PostgresAppender {
    */
   private async mismatch(req: AppendRequest, current: RunRecord | undefined): Promise<AppendResult> {
     const head = current?.headSeq ?? 0;
-    if (head !== req.expectedSeq && (await isStoredResend(this.db, req.rows, current?.headSeq, req.runId)))
+    if (head !== req.expectedSeq && (await this.isStoredResend(req.rows, current?.headSeq, req.runId)))
       return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
     if (req.lease) assertLeaseCurrent(current, req.lease);
     if (head === req.expectedSeq && req.rows.length === 0)
@@ -74,6 +80,28 @@ export class PostgresAppender {
 
   private readRun(runId: string): Promise<RunRecord | undefined> {
     return readRunRecord(this.db, runId);
+  }
+
+  /**
+   * After a head mismatch: true when this is a re-sent append whose event ids already sit at
+   * exactly these seqs (it was stored once; the caller reports a duplicate).
+   */
+  private async isStoredResend(
+    rows: RawEventRow[],
+    actualSeq: number | undefined,
+    runId: string,
+  ): Promise<boolean> {
+    const span = resendSpan(rows, actualSeq);
+    if (!span) return false;
+    const stored = await this.db
+      .selectFrom('kestrion_events')
+      .select(['seq', 'event_id'])
+      .where('run_id', '=', runId)
+      .where('seq', '>=', span[0])
+      .where('seq', '<=', span[1])
+      .orderBy('seq')
+      .execute();
+    return isSameEvents(rows, stored);
   }
 
   private remember(r: RunRecord): void {

@@ -1,23 +1,23 @@
 import { type AppendResult, type ClaimRequest, type EventRegistry, type Lease } from '@kestrion/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
-import { KyselyLeaseOperations } from '../lease-operations';
-import { KyselySnapshotWrites } from '../snapshot-writes';
-import { KyselyReads } from '../store-reads';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
 import type { PostgresStoreConfig } from './postgres-config';
 import { translatePostgresError } from './postgres-errors';
+import { PostgresLeaseOperations } from './postgres-lease-operations';
+import { PostgresReads } from './postgres-reads';
+import { PostgresSnapshotWrites } from './postgres-snapshot-writes';
 
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres' as const;
   readonly db: Kysely<KestrionDatabase>;
   private readonly pool: Pool;
   private readonly appender: PostgresAppender;
-  readonly leases: KyselyLeaseOperations;
-  readonly snapshots: KyselySnapshotWrites;
-  readonly reads: KyselyReads;
+  readonly leases: PostgresLeaseOperations;
+  readonly snapshots: PostgresSnapshotWrites;
+  readonly reads: PostgresReads;
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
     this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
@@ -30,9 +30,9 @@ export class PostgresStoreDialect implements StoreDialect {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.appender = new PostgresAppender(this.db, this.pool, registry);
-    this.leases = new KyselyLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
-    this.snapshots = new KyselySnapshotWrites(this.db);
-    this.reads = new KyselyReads(this.db);
+    this.leases = new PostgresLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
+    this.snapshots = new PostgresSnapshotWrites(this.db);
+    this.reads = new PostgresReads(this.db);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

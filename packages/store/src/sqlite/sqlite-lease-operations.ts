@@ -1,6 +1,6 @@
 import type { Lease, LeaseRequest } from '@kestrion/core';
-import { assertLeaseCurrent } from '../append-checks';
-import { type LeaseOperations, refusedAcquire } from '../lease-operations';
+import { assertLeaseCurrent, refusedAcquire } from '../append-checks';
+import type { LeaseOperations } from '../store-dialect';
 import type { SqliteAppender } from './sqlite-appender';
 
 /**

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RunRecord } from '@kestrion/core';
 import { toRunRecord } from '../row-mapping';
 import type { EventsTable, RunsTable, SnapshotsTable } from '../schema';
-import type { StoreReads } from '../store-reads';
+import type { StoreReads } from '../store-dialect';
 
 /** Runs `read` when no other query of this store can be half-way through a transaction. */
 export type Exclusive = <T>(read: () => T) => T | Promise<T>;

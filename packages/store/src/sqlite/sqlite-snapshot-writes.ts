@@ -1,5 +1,5 @@
 import type { Snapshot } from '@kestrion/core';
-import type { SnapshotWrites } from '../snapshot-writes';
+import type { SnapshotWrites } from '../store-dialect';
 import type { SqliteAppender } from './sqlite-appender';
 
 /**

@@ -1,11 +1,7 @@
 import { type Snapshot, SNAPSHOTS_KEPT } from '@kestrion/core';
 import { type Kysely, sql } from 'kysely';
-import type { KestrionDatabase } from './schema';
-
-/** Saving a snapshot, as each dialect commits it (see `Store.saveSnapshot` for the contract). */
-export interface SnapshotWrites {
-  save(snapshot: Snapshot): Promise<void>;
-}
+import type { KestrionDatabase } from '../schema';
+import type { SnapshotWrites } from '../store-dialect';
 
 /**
  * One statement per snapshot (PostgreSQL): a run parks with one round trip for its snapshot,
@@ -17,7 +13,7 @@ export interface SnapshotWrites {
  * taken over the stored seqs plus the new one, and a snapshot older than the cut is not
  * inserted at all.
  */
-export class KyselySnapshotWrites implements SnapshotWrites {
+export class PostgresSnapshotWrites implements SnapshotWrites {
   constructor(private readonly db: Kysely<KestrionDatabase>) {}
 
   async save(s: Snapshot): Promise<void> {

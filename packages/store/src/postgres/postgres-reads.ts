@@ -1,24 +1,11 @@
 import type { RunRecord } from '@kestrion/core';
 import { type Kysely, sql } from 'kysely';
-import { readRunRecord } from './read-run';
-import type { EventsTable, KestrionDatabase, SnapshotsTable } from './schema';
-
-/**
- * The fixed reads every start, approve and resume makes, as each dialect runs them fastest.
- * Everything else (listing, purging, claiming, migrating) is built with kysely.
- */
-export interface StoreReads {
-  /** Up to `limit` events of the run from `fromSeq` on, in seq order. */
-  eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]>;
-  /** The run's newest snapshot of `foldVersion` (at or below `maxSeq` when given). */
-  latestSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<SnapshotsTable | undefined>;
-  run(runId: string): Promise<RunRecord | undefined>;
-  /** The newest migration applied, or undefined on a database that has none yet. */
-  migrationHead(): Promise<string | undefined>;
-}
+import type { EventsTable, KestrionDatabase, SnapshotsTable } from '../schema';
+import type { StoreReads } from '../store-dialect';
+import { readRunRecord } from './postgres-read-run';
 
 /** The reads as kysely queries (PostgreSQL). */
-export class KyselyReads implements StoreReads {
+export class PostgresReads implements StoreReads {
   constructor(private readonly db: Kysely<KestrionDatabase>) {}
 
   eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]> {

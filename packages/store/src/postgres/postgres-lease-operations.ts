@@ -1,35 +1,12 @@
-import {
-  type Lease,
-  type LeaseRequest,
-  RunBusyError,
-  RunEndedError,
-  RunNotFoundError,
-  type RunRecord,
-  TERMINAL_STATUSES,
-} from '@kestrion/core';
+import { type Lease, type LeaseRequest, type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
 import type { Kysely } from 'kysely';
-import { assertLeaseCurrent } from './append-checks';
-import { readRunRecord } from './read-run';
-import type { KestrionDatabase } from './schema';
+import { assertLeaseCurrent, refusedAcquire } from '../append-checks';
+import type { KestrionDatabase } from '../schema';
+import type { LeaseOperations } from '../store-dialect';
+import { readRunRecord } from './postgres-read-run';
 
-/** Acquire / renew / release, as each dialect commits them (see `Store` for the contract). */
-export interface LeaseOperations {
-  acquire(runId: string, req: LeaseRequest): Promise<Lease>;
-  renew(lease: Lease, req: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
-  release(lease: Lease): Promise<void>;
-}
-
-const ENDED: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
-
-/** Why an acquire found no lease to take: the run is missing, has ended, or someone else holds it. */
-export function refusedAcquire(runId: string, current: RunRecord | undefined): Error {
-  if (!current) return new RunNotFoundError(runId);
-  if (ENDED.has(current.status)) return new RunEndedError(runId, current.status);
-  return new RunBusyError(runId, current.leaseOwner ?? '?', current.leaseExpiresAtMs ?? 0);
-}
-
-/** Leases as plain kysely statements, each its own transaction (PostgreSQL). */
-export class KyselyLeaseOperations implements LeaseOperations {
+/** Leases as plain statements, each its own transaction (PostgreSQL). */
+export class PostgresLeaseOperations implements LeaseOperations {
   constructor(
     private readonly db: Kysely<KestrionDatabase>,
     private readonly translateError: (err: unknown, runId?: string) => unknown,

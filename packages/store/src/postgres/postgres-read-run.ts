@@ -1,7 +1,7 @@
 import type { RunRecord } from '@kestrion/core';
 import type { Kysely } from 'kysely';
-import { toRunRecord } from './row-mapping';
-import type { KestrionDatabase } from './schema';
+import { toRunRecord } from '../row-mapping';
+import type { KestrionDatabase } from '../schema';
 
 /** The run's projection row, or undefined when there is no such run. */
 export async function readRunRecord(
