@@ -147,7 +147,7 @@ export class InMemoryStore implements Store {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     assertValidRunId(runId);
     const r = this.runs.get(runId);
-    return r && { ...r };
+    return r && copyRecord(r);
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {
@@ -165,7 +165,7 @@ export class InMemoryStore implements Store {
       .sort((a, b) =>
         a.createdAt === b.createdAt ? (a.runId < b.runId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
       );
-    const runs = matches.slice(0, limit).map((r) => ({ ...r }));
+    const runs = matches.slice(0, limit).map(copyRecord);
     const last = runs[runs.length - 1];
     return matches.length > limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs };
   }
@@ -201,9 +201,13 @@ export class InMemoryStore implements Store {
   async claimNext(req: ClaimRequest): Promise<Lease | undefined> {
     // An ended run is never leased, even when asked for (see acquireLease).
     const statuses = (req.statuses ?? ['pending', 'running']).filter((x) => !isTerminal(x));
+    const agents = req.agents;
     const candidates = [...this.runs.values()]
       .filter(
-        (r) => statuses.includes(r.status) && (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now),
+        (r) =>
+          statuses.includes(r.status) &&
+          (agents === undefined || agents.includes(r.agent)) &&
+          (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now),
       )
       .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
     const r = candidates[0];
@@ -241,6 +245,11 @@ function checkLease(r: RunRecord | undefined, lease: Lease): void {
       lease.runId,
       `held by ${r?.leaseOwner ?? 'nobody'} at epoch ${r?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
     );
+}
+
+/** A row for a caller: nothing it holds is shared with the store's own rows. */
+function copyRecord(r: RunRecord): RunRecord {
+  return { ...r, approvalDeadlines: { ...r.approvalDeadlines } };
 }
 
 function decodeAll(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {

@@ -1,9 +1,11 @@
 import type { StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
+import { type CallFacts, isRunnable, lifecycleTransition } from '../state/run-lifecycle';
 import { isTerminal } from '../state/run-state';
 import type { RunRecord } from './store';
 
-const PROGRESS = new Set(['node.entered', 'llm.requested', 'tool.requested', 'tool.started']);
+/** Shared by every row without deadlines; never mutated (a change copies it first). */
+const NO_DEADLINES: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 function newRecord(e: StoredEvent): RunRecord {
   return {
@@ -19,37 +21,80 @@ function newRecord(e: StoredEvent): RunRecord {
     leaseOwner: null,
     leaseEpoch: 0,
     leaseExpiresAtMs: null,
+    approvalDeadlines: NO_DEADLINES,
+    nextDueAtMs: null,
+    waitingOnRun: null,
+    runnable: true,
   };
 }
 
-function unpark(r: RunRecord, reason: RunRecord['waitingReason']): void {
-  if (
-    r.status === 'waiting_on_human' &&
-    r.waitingReason === reason &&
-    (reason !== 'approval' || r.pendingApprovals === 0)
-  ) {
-    r.status = 'pending';
-    r.waitingReason = null;
+/** The row's answers to the lifecycle's questions (see run-lifecycle.ts). */
+const ROW_FACTS: CallFacts<RunRecord> = {
+  awaitingApprovals: (r) => r.pendingApprovals,
+  blockedOnCall: (r) => r.waitingOnRun !== null || r.waitingReason === 'outcome_unknown',
+};
+
+/** Where one revoked call of a fork stood, from the events before `run.forked` in the same append. */
+function revokedCallStanding(
+  events: readonly StoredEvent[],
+  forkIndex: number,
+  callId: string,
+): { awaiting: boolean; waitingOn: string | null } {
+  for (let i = forkIndex - 1; i >= 0; i--) {
+    const e = events[i] as StoredEvent;
+    const d = e.data as { callId?: unknown };
+    if (d === null || typeof d !== 'object' || d.callId !== callId) continue;
+    switch (e.type) {
+      case 'approval.requested':
+        return { awaiting: true, waitingOn: null };
+      case 'approval.granted':
+        return { awaiting: !(e.data as EventPayloads['approval.granted']).complete, waitingOn: null };
+      case 'tool.suspended':
+        return { awaiting: false, waitingOn: (e.data as EventPayloads['tool.suspended']).waitingOn };
+      case 'approval.rejected':
+      case 'approval.expired':
+      case 'tool.requested':
+      case 'tool.started':
+      case 'tool.completed':
+      case 'tool.failed':
+      case 'tool.outcome_unknown':
+        return { awaiting: false, waitingOn: null };
+    }
   }
+  return { awaiting: false, waitingOn: null };
 }
 
 /**
  * The `runs` row after `events`, computed from the previous row and the new events alone
- * (no full fold), so a store can update it inside the append transaction. Lease columns are
- * carried over untouched (they belong to the lease operations) except when the run ends: an
- * ended run can never be driven again, so the append that ends it also frees its lease (no
- * release round trip, and no lease left on a finished run if its driver dies right after).
- * Pure.
+ * (no full fold), so a store can update it inside the append transaction. Status and waiting
+ * reason move by `lifecycleTransition`, exactly as in the fold. Lease columns are carried over
+ * untouched (they belong to the lease operations) except when the run ends: an ended run can
+ * never be driven again, so the append that ends it also frees its lease (no release round
+ * trip, and no lease left on a finished run if its driver dies right after). The append that
+ * ends a run also clears what it waited on: no pending approvals, no deadlines, no run waited on.
+ *
+ * A fork's `revokedApprovals` are resolved from the copied prefix, which `Engine.fork` appends
+ * with `run.forked` in one append (a call with a deadline is resolved from the row alone).
+ * Pure; allocates the new row and, only when a deadline changes, a new `approvalDeadlines`.
  */
 export function projectRunRecord(prev: RunRecord | undefined, events: readonly StoredEvent[]): RunRecord {
   const first = events[0];
   if (!first) throw new TypeError('projectRunRecord needs at least one event');
   const r: RunRecord = prev ? { ...prev } : newRecord(first);
-  for (const e of events) {
-    if (PROGRESS.has(e.type) && (r.status === 'pending' || r.status === 'waiting_on_human')) {
-      r.status = 'running';
-      r.waitingReason = null;
-    }
+  // `?? ` : a row read from a store that does not keep these columns yet starts empty.
+  let deadlines = r.approvalDeadlines ?? NO_DEADLINES;
+  let deadlinesChanged = false;
+  const dropDeadline = (callId: string): void => {
+    if (!Object.hasOwn(deadlines, callId)) return;
+    if (!deadlinesChanged) deadlines = { ...deadlines };
+    deadlinesChanged = true;
+    delete deadlines[callId];
+  };
+  r.waitingOnRun = r.waitingOnRun ?? null;
+  // A parked row that is runnable can only be so because a cancel was requested.
+  let cancelRequested = prev?.runnable === true && prev.status === 'waiting_on_human';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as StoredEvent;
     switch (e.type) {
       case 'run.started': {
         const d = e.data as EventPayloads['run.started'];
@@ -58,50 +103,53 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
         r.createdAt = e.at;
         break;
       }
-      case 'approval.requested':
+      case 'approval.requested': {
+        const d = e.data as EventPayloads['approval.requested'];
         r.pendingApprovals += 1;
-        break;
-      case 'approval.granted':
-        if ((e.data as EventPayloads['approval.granted']).complete) {
-          r.pendingApprovals = Math.max(0, r.pendingApprovals - 1);
-          unpark(r, 'approval');
+        const at = d.deadline === undefined ? NaN : Date.parse(d.deadline);
+        if (!Number.isNaN(at)) {
+          if (!deadlinesChanged) deadlines = { ...deadlines };
+          deadlinesChanged = true;
+          deadlines[d.callId] = at;
         }
         break;
-      case 'approval.rejected':
+      }
+      case 'approval.granted': {
+        const d = e.data as EventPayloads['approval.granted'];
+        if (!d.complete) break;
         r.pendingApprovals = Math.max(0, r.pendingApprovals - 1);
-        unpark(r, 'approval');
+        dropDeadline(d.callId);
         break;
+      }
+      case 'approval.rejected':
       case 'approval.expired':
         r.pendingApprovals = Math.max(0, r.pendingApprovals - 1);
-        if ((e.data as EventPayloads['approval.expired']).outcome === 'expire') {
-          r.status = 'expired';
-          r.waitingReason = null;
-        } else unpark(r, 'approval');
+        dropDeadline((e.data as EventPayloads['approval.rejected']).callId);
         break;
-      case 'tool.completed':
-      case 'tool.failed':
-      case 'tool.retry_approved':
-        unpark(r, 'outcome_unknown');
+      case 'tool.suspended':
+        r.waitingOnRun = (e.data as EventPayloads['tool.suspended']).waitingOn;
         break;
-      case 'run.input':
-        unpark(r, 'input');
+      case 'tool.started':
+        // The suspended call is started again when its run is driven on (see docs/stores.md).
+        r.waitingOnRun = null;
         break;
-      case 'run.waiting':
-        r.status = 'waiting_on_human';
-        r.waitingReason = (e.data as EventPayloads['run.waiting']).reason;
+      case 'run.cancel_requested':
+        cancelRequested = true;
         break;
-      case 'run.completed':
-        r.status = 'completed';
-        r.waitingReason = null;
+      case 'run.forked':
+        for (const callId of (e.data as EventPayloads['run.forked']).revokedApprovals ?? []) {
+          const standing = revokedCallStanding(events, i, callId);
+          const awaiting = standing.awaiting || Object.hasOwn(deadlines, callId);
+          if (awaiting) r.pendingApprovals = Math.max(0, r.pendingApprovals - 1);
+          dropDeadline(callId);
+          if (standing.waitingOn !== null && standing.waitingOn === r.waitingOnRun) r.waitingOnRun = null;
+        }
         break;
-      case 'run.failed':
-        r.status = 'failed';
-        r.waitingReason = null;
-        break;
-      case 'run.cancelled':
-        r.status = 'cancelled';
-        r.waitingReason = null;
-        break;
+    }
+    const next = lifecycleTransition(r.status, r.waitingReason, e, ROW_FACTS, r);
+    if (next) {
+      r.status = next.status;
+      r.waitingReason = next.waitingReason;
     }
     r.headSeq = e.seq;
     r.updatedAt = e.at;
@@ -109,6 +157,24 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
   if (isTerminal(r.status)) {
     r.leaseOwner = null;
     r.leaseExpiresAtMs = null;
+    r.pendingApprovals = 0;
+    r.waitingOnRun = null;
+    if (deadlines !== NO_DEADLINES) {
+      deadlines = NO_DEADLINES;
+      deadlinesChanged = true;
+    }
   }
+  r.approvalDeadlines = deadlines;
+  if (deadlinesChanged || r.nextDueAtMs === undefined) r.nextDueAtMs = earliest(deadlines);
+  r.runnable = isRunnable(r.status, cancelRequested);
   return r;
+}
+
+function earliest(deadlines: Record<string, number>): number | null {
+  let min: number | null = null;
+  for (const callId in deadlines) {
+    const at = deadlines[callId] as number;
+    if (min === null || at < min) min = at;
+  }
+  return min;
 }

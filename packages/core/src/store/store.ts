@@ -18,6 +18,25 @@ export interface RunRecord {
   leaseEpoch: number;
   /** Epoch milliseconds; null when no lease was ever taken or it was released. */
   leaseExpiresAtMs: number | null;
+  /**
+   * callId -> approval deadline (epoch ms), for the calls awaiting approval that have one.
+   * A call leaves it when it is decided (its chain completed, rejected, expired), when a fork
+   * revokes it, and every call leaves it when the run ends. Never mutated: a new object per change.
+   */
+  approvalDeadlines: Record<string, number>;
+  /** The earliest of `approvalDeadlines` (when a scheduler must look again); null when empty. */
+  nextDueAtMs: number | null;
+  /**
+   * The run a suspended call of this run waits on (`tool.suspended`, a sub-agent's run);
+   * null once a call is started again, a fork revokes the call, or the run ends.
+   */
+  waitingOnRun: string | null;
+  /**
+   * True when a driver has work on this run now, without waiting for time: pending or running
+   * (a decision that unparks a run makes it pending), or a cancel was requested while it is
+   * parked. False for ended runs.
+   */
+  runnable: boolean;
 }
 
 /**
@@ -95,6 +114,11 @@ export interface ReadOptions {
 export interface ClaimRequest extends LeaseRequest {
   /** Statuses a worker may pick up (default: pending, and running runs whose lease expired). */
   statuses?: RunStatus[];
+  /**
+   * Only runs of these agents (`RunRecord.agent`); absent: any agent. An empty list claims
+   * nothing. A worker names the agents it can drive, so it never leases another's run.
+   */
+  agents?: string[];
 }
 
 /**
