@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   compile: async () => (await import('./compile-bench.js')).runCompileBench,
   engine: async () => (await import('./engine-bench.js')).runEngineBench,
   agent: async () => (await import('./agent-bench.js')).runAgentBench,
+  codec: async () => (await import('./codec-bench.js')).runCodecBench,
 };
 
 async function main(): Promise<void> {

@@ -60,10 +60,10 @@ export class RunWriter {
 
   /** Records events to commit with the next append; the state sees them now. */
   defer(drafts: Draft[]): void {
-    for (const e of this.toEvents(drafts)) {
+    for (const drafted of this.toEvents(drafts)) {
       // Checked and serialized once, here (InvalidEventDataError at the call that made it, so
       // nothing unstorable waits in `pending`); the append reuses the text.
-      const json = encodeEventData(this.state.runId, e);
+      const { event: e, json } = encodeEventData(this.state.runId, drafted);
       this.pending.push(e);
       // A copy: the state must not share objects with tool results or callers' arguments.
       // (A JSON round trip: payloads are JSON, and it is ~10× cheaper than structuredClone.)

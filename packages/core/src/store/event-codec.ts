@@ -55,15 +55,36 @@ export function assertValidRunId(runId: unknown): asserts runId is string {
     );
 }
 
-// Marks a writer leaves on events it hands to a store, kept beside the events (never stored,
-// never copied with them). WeakMaps, not symbol properties: defining a property on every
-// event cost more than checking its payload.
-/** JSON text of an event's data, from attachSerializedPayload or encodeEventData. */
-const serializedText = new WeakMap<NewEvent, string>();
-/** Events whose text encodeEventData checked. */
-const checkedEvents = new WeakSet<NewEvent>();
 /** Events redactForStore redacted. */
 const redactedEvents = new WeakSet<NewEvent>();
+
+/**
+ * An event whose envelope and data `encodeEventData` checked, with the JSON text of its data
+ * in a private field: invisible to spreads, `Object.keys`, `JSON.stringify` and equality, so
+ * the text never travels to a copy whose data may differ. (A private field costs next to
+ * nothing; a symbol property defined on each event, or a WeakMap entry per event, cost more
+ * than checking the payload.)
+ */
+class CheckedEvent {
+  readonly #json: string;
+  readonly #redacted: boolean;
+
+  constructor(json: string, redacted: boolean) {
+    this.#json = json;
+    this.#redacted = redacted;
+  }
+
+  /** The checked text of `e`, if it may be stored as is by a store that `redacts` or not. */
+  static usableText(e: NewEvent, redacts: boolean): string | undefined {
+    if (!(#json in e)) return undefined;
+    const checked = e as unknown as CheckedEvent;
+    return redacts && !checked.#redacted ? undefined : checked.#json;
+  }
+
+  static isRedacted(e: NewEvent): boolean {
+    return #redacted in e && (e as unknown as CheckedEvent).#redacted;
+  }
+}
 
 /**
  * Applies a store's redactor to an event and marks the result, so the store does not redact
@@ -78,7 +99,7 @@ export function redactForStore(event: NewEvent, runId: string, redact: Redactor 
 }
 
 function isRedacted(event: NewEvent): boolean {
-  return redactedEvents.has(event);
+  return redactedEvents.has(event) || CheckedEvent.isRedacted(event);
 }
 
 // Most appends reuse a handful of types and one timestamp per millisecond: remember what passed.
@@ -136,18 +157,18 @@ function checkJson(runId: string, type: string, root: 'data' | 'cost', value: un
 }
 
 /**
- * Checks and serializes an event's data the way `encodeEvents` does, and keeps the text on
- * the event (not enumerable) so that the append does not walk or serialize it again. For a
- * writer that needs the text anyway (the engine copies payloads through it). Throws
- * `InvalidEventError`, `InvalidEventDataError` or `PayloadTooDeepError`.
+ * Checks an event and serializes its data the way `encodeEvents` does, for a writer that needs
+ * the text anyway (the engine copies payloads through it). Returns the text and a copy of the
+ * event that carries it: appended unchanged, that copy is neither walked nor serialized again
+ * (a copy made of it is). Throws `InvalidEventError`, `InvalidEventDataError` or
+ * `PayloadTooDeepError`.
  */
-export function encodeEventData(runId: string, event: NewEvent): string {
+export function encodeEventData(runId: string, event: NewEvent): { event: NewEvent; json: string } {
   checkEnvelope(runId, event);
   checkJson(runId, event.type, 'data', event.data);
   const json = JSON.stringify(event.data);
-  serializedText.set(event, json);
-  checkedEvents.add(event);
-  return json;
+  const checked = Object.assign(new CheckedEvent(json, isRedacted(event)), event) as unknown as NewEvent;
+  return { event: checked, json };
 }
 
 /**
@@ -169,19 +190,15 @@ export function encodeEvents(
 ): RawEventRow[] {
   assertValidRunId(runId);
   return events.map((input, i) => {
-    // An event the writer redacted already (redactForStore) is not redacted twice.
-    const redactHere = opts.redact !== undefined && !isRedacted(input);
-    const e = redactHere && opts.redact ? opts.redact(input, runId) : input;
-    // A writer that serialized the payload already (the engine does, to copy it) hands the text
-    // along; text from encodeEventData was checked with it. Redacted here, the payload is
-    // checked and serialized again: redaction may change it.
-    const attached = redactHere ? undefined : serializedPayload(input);
-    let data: string;
-    if (attached !== undefined && checkedEvents.has(input)) data = attached;
-    else {
+    // An event from encodeEventData carries its checked text (the engine's events do); one the
+    // writer redacted already (redactForStore) is not redacted twice.
+    let data = CheckedEvent.usableText(input, opts.redact !== undefined);
+    let e = input;
+    if (data === undefined) {
+      if (opts.redact && !isRedacted(input)) e = opts.redact(input, runId);
       checkEnvelope(runId, e);
       checkJson(runId, e.type, 'data', e.data);
-      data = attached ?? JSON.stringify(e.data);
+      data = JSON.stringify(e.data);
     }
     let cost: string | null = null;
     if (e.cost !== undefined) {
@@ -268,17 +285,4 @@ export function patternRedactor(patterns: RegExp[], replacement = '[REDACTED]'):
     return v;
   };
   return (e) => ({ ...e, data: scrub(e.data) });
-}
-
-/**
- * Attaches the JSON text of `event.data` (kept beside the event: never stored, never copied). The
- * data is still checked at append; {@link encodeEventData} checks and serializes in one go.
- */
-export function attachSerializedPayload(event: NewEvent, json: string): void {
-  serializedText.set(event, json);
-  checkedEvents.delete(event);
-}
-
-function serializedPayload(event: NewEvent): string | undefined {
-  return serializedText.get(event);
 }
