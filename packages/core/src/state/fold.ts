@@ -1,6 +1,7 @@
 import type { EventPayloads, StatePatch } from '../events/event-types';
 import type { StoredEvent } from '../events/envelope';
 import type { Json, JsonObject } from '../util/json';
+import { type CallFacts, lifecycleTransition } from './run-lifecycle';
 import type { RunState, ToolCallState } from './run-state';
 
 /**
@@ -58,37 +59,29 @@ function call(s: RunState, callId: string): ToolCallState | undefined {
   return Object.hasOwn(s.calls, callId) ? s.calls[callId] : undefined;
 }
 
-/** True while some call of the run still waits on a person. */
-function awaitingAnyApproval(s: RunState): boolean {
-  return Object.values(s.calls).some((c) => c.status === 'awaiting_approval');
-}
-
-/** Progress events put a parked or fresh run back into `running`. */
-function progress(s: RunState): void {
-  if (s.status === 'pending' || s.status === 'waiting_on_human') {
-    s.status = 'running';
-    delete s.waitingReason;
-  }
-}
+/** The state's answers to the lifecycle's questions, from its calls (see run-lifecycle.ts). */
+const STATE_FACTS: CallFacts<RunState> = {
+  awaitingApprovals: (s) => {
+    let n = 0;
+    for (const id in s.calls) if (s.calls[id]?.status === 'awaiting_approval') n += 1;
+    return n;
+  },
+  blockedOnCall: (s) =>
+    Object.values(s.calls).some((c) => c.status === 'outcome_unknown' || c.status === 'suspended'),
+};
 
 const handlers: Handlers = {
   'run.started': (s, d) => {
     s.agent = d.agent;
     s.input = d.input;
     s.limits = d.limits ?? {};
-    s.status = 'pending';
     if (d.parentRunId !== undefined) s.parentRunId = d.parentRunId;
   },
   'run.input': (s, d) => {
     s.inbox.push(d.message);
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'input') {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'node.entered': (s, d) => {
     if (d.patch) applyPatch(s.data, d.patch);
-    progress(s);
     s.currentNode = d.node;
     s.visits += 1;
   },
@@ -96,7 +89,6 @@ const handlers: Handlers = {
     applyPatch(s.data, d.patch);
   },
   'llm.requested': (s, d) => {
-    progress(s);
     s.steps[d.stepKey] = { kind: 'llm', name: d.model };
     const prev = s.llmSteps[d.stepKey];
     s.llmSteps[d.stepKey] = {
@@ -125,7 +117,6 @@ const handlers: Handlers = {
     if (e.cost?.usd) s.totals.usd += e.cost.usd;
   },
   'tool.requested': (s, d) => {
-    progress(s);
     s.steps[d.stepKey] = { kind: 'tool', name: d.tool, callId: d.callId };
     s.calls[d.callId] = {
       callId: d.callId,
@@ -168,13 +159,7 @@ const handlers: Handlers = {
       c.edit = { by: d.by, at: e.at, counted, ...(d.role !== undefined ? { role: d.role } : {}) };
       c.grants = counted ? [grant] : [];
     } else c.grants.push(grant);
-    if (d.complete) {
-      c.status = 'approved';
-      if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
-        s.status = 'pending';
-        delete s.waitingReason;
-      }
-    }
+    if (d.complete) c.status = 'approved';
   },
   'approval.rejected': (s, d, e) => {
     const c = call(s, d.callId);
@@ -186,24 +171,12 @@ const handlers: Handlers = {
       ...(d.reason !== undefined ? { reason: d.reason } : {}),
       ...(d.role !== undefined ? { role: d.role } : {}),
     };
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'approval' && !awaitingAnyApproval(s)) {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'approval.expired': (s, d) => {
     const c = call(s, d.callId);
     if (c) c.status = 'expired';
-    if (d.outcome === 'expire') {
-      s.status = 'expired';
-      delete s.waitingReason;
-    } else if (s.status === 'waiting_on_human' && !awaitingAnyApproval(s)) {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'tool.started': (s, d) => {
-    progress(s);
     const c = call(s, d.callId);
     if (!c) return;
     c.status = 'started';
@@ -219,20 +192,12 @@ const handlers: Handlers = {
     if (!c) return;
     c.status = 'completed';
     c.result = d.result;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'tool.failed': (s, d) => {
     const c = call(s, d.callId);
     if (!c) return;
     c.status = 'failed';
     c.error = d.error;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'tool.outcome_unknown': (s, d) => {
     const c = call(s, d.callId);
@@ -247,33 +212,20 @@ const handlers: Handlers = {
   'tool.retry_approved': (s, d) => {
     const c = call(s, d.callId);
     if (c) c.retryApproved = true;
-    if (s.status === 'waiting_on_human' && s.waitingReason === 'outcome_unknown') {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
   'run.waiting': (s, d) => {
-    s.status = 'waiting_on_human';
-    s.waitingReason = d.reason;
     if (d.node !== undefined) s.currentNode = d.node;
   },
   'run.completed': (s, d) => {
-    s.status = 'completed';
     s.output = d.output;
-    delete s.waitingReason;
   },
   'run.failed': (s, d) => {
-    s.status = 'failed';
     s.error = d.error;
-    delete s.waitingReason;
   },
   'run.cancel_requested': (s, d) => {
     s.cancelRequested = { by: d.by, ...(d.reason !== undefined ? { reason: d.reason } : {}) };
   },
-  'run.cancelled': (s) => {
-    s.status = 'cancelled';
-    delete s.waitingReason;
-  },
+  'run.cancelled': () => {},
   'run.forked': (s, d) => {
     s.forkedFrom = { runId: d.fromRunId, atSeq: d.atSeq };
     for (const callId of d.revokedApprovals ?? []) {
@@ -289,17 +241,6 @@ const handlers: Handlers = {
       delete c.approvalRequestedAt;
       delete c.retryApproved;
     }
-    // Parked on calls that are no longer awaited: the fork runs again, and its node asks anew.
-    if (
-      (d.revokedApprovals?.length ?? 0) > 0 &&
-      s.status === 'waiting_on_human' &&
-      s.waitingReason !== 'input' &&
-      !awaitingAnyApproval(s) &&
-      !Object.values(s.calls).some((c) => c.status === 'outcome_unknown' || c.status === 'suspended')
-    ) {
-      s.status = 'pending';
-      delete s.waitingReason;
-    }
   },
 };
 
@@ -311,11 +252,23 @@ const handlerByType: ReadonlyMap<string, Handler<keyof EventPayloads>> = new Map
   Object.entries(handlers) as [string, Handler<keyof EventPayloads>][],
 );
 
-/** Mutates `draft` with one event. Internal: callers use `fold` / `foldEvents`. */
+/**
+ * Mutates `draft` with one event. Internal: callers use `fold` / `foldEvents`. The handler
+ * applies the event to calls, data and totals; the run's status and waiting reason move by
+ * `lifecycleTransition` alone, exactly as in the runs projection.
+ */
 function applyEvent(draft: RunState, e: StoredEvent): void {
   const handler = handlerByType.get(e.type);
   // Unknown types are extension events (registered by other packages); they do not move core state.
-  if (handler) handler(draft, e.data as never, e);
+  if (handler) {
+    handler(draft, e.data as never, e);
+    const next = lifecycleTransition(draft.status, draft.waitingReason ?? null, e, STATE_FACTS, draft);
+    if (next) {
+      draft.status = next.status;
+      if (next.waitingReason === null) delete draft.waitingReason;
+      else draft.waitingReason = next.waitingReason;
+    }
+  }
   draft.seq = e.seq;
   draft.updatedAt = e.at;
 }

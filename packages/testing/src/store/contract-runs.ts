@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@kestrion/core';
+import { ConfigurationError, type NewEvent } from '@kestrion/core';
 import { type ContractContext, entered, ev, started } from './contract-context';
 
 export function runsContract(ctx: ContractContext): void {
@@ -62,6 +62,64 @@ export function runsContract(ctx: ContractContext): void {
       expect(done?.status).toBe('completed');
       expect(done!.updatedAt > done!.createdAt).toBe(true);
     });
+
+    // Every way a run ends clears what it waited on: an ended run is never listed as waiting.
+    const endings: Array<[string, (callId: string) => NewEvent[]]> = [
+      ['run.completed', () => [ev('run.completed', { output: 'done' })]],
+      ['run.failed', () => [ev('run.failed', { error: { code: 'limit_exceeded', message: 'too long' } })]],
+      [
+        'run.cancel_requested + run.cancelled',
+        () => [ev('run.cancel_requested', { by: 'ops' }), ev('run.cancelled', { by: 'ops' })],
+      ],
+      ['run.cancelled', () => [ev('run.cancelled', { by: 'ops' })]],
+      ['approval.expired (expire)', (callId) => [ev('approval.expired', { callId, outcome: 'expire' })]],
+      [
+        'approval.expired (fail) + run.failed',
+        (callId) => [
+          ev('approval.expired', { callId, outcome: 'fail' }),
+          ev('run.failed', { error: { code: 'approval_expired', message: 'expired' } }),
+        ],
+      ],
+    ];
+    it.each(endings)(
+      'a run ended by %s while waiting for approval is no longer listed as waiting',
+      async (_name, end) => {
+        const s = ctx.store();
+        const agent = `ended-${ctx.newRunId()}`;
+        const id = ctx.newRunId();
+        await s.append(id, 0, [
+          started(agent),
+          entered('apply', 1),
+          ev('tool.requested', { callId: 'c1', stepKey: '1:0', tool: 'apply', args: {}, argsHash: 'h1' }),
+          ev('tool.requested', { callId: 'c2', stepKey: '1:1', tool: 'apply', args: {}, argsHash: 'h2' }),
+          ev('approval.requested', {
+            callId: 'c1',
+            tool: 'apply',
+            argsHash: 'h1',
+            roles: [],
+            deadline: '2026-01-02T00:00:00.000Z',
+          }),
+          ev('approval.requested', { callId: 'c2', tool: 'apply', argsHash: 'h2', roles: ['sre', 'lead'] }),
+          ev('approval.granted', {
+            callId: 'c2',
+            tool: 'apply',
+            by: 'a',
+            role: 'sre',
+            argsHash: 'h2',
+            complete: false,
+          }),
+          ev('run.waiting', { reason: 'approval', node: 'apply' }),
+        ]);
+        expect((await s.listRuns({ agent, waitingApprovals: true })).runs).toHaveLength(1);
+        const head = (await s.getRun(id))?.headSeq ?? 0;
+        await s.append(id, head, end('c1'));
+        const row = await s.getRun(id);
+        expect(row).toMatchObject({ waitingReason: null, pendingApprovals: 0 });
+        expect(['completed', 'failed', 'cancelled', 'expired']).toContain(row?.status);
+        expect((await s.listRuns({ agent, waitingApprovals: true })).runs).toEqual([]);
+        expect((await s.listRuns({ agent, status: 'waiting_on_human' })).runs).toEqual([]);
+      },
+    );
 
     it('lists runs newest first with filters and a cursor that neither repeats nor skips', async () => {
       const s = ctx.store();
