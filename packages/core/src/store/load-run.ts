@@ -106,15 +106,18 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>([
-  'pending',
-  'running',
-  'waiting_on_human',
-  'completed',
-  'failed',
-  'cancelled',
-  'expired',
-]);
+// A Record, so a status added to RunStatus without being added here is a type error (a snapshot
+// in the new status would otherwise be thrown away on every load).
+const STATUS_NAMES: Record<RunStatus, true> = {
+  pending: true,
+  running: true,
+  waiting_on_human: true,
+  completed: true,
+  failed: true,
+  cancelled: true,
+  expired: true,
+};
+const STATUSES: ReadonlySet<string> = new Set(Object.keys(STATUS_NAMES));
 
 const OBJECT_FIELDS = ['data', 'calls', 'llmSteps', 'steps', 'limits', 'totals'] as const;
 const ARRAY_FIELDS = ['inbox', 'callOrder'] as const;
@@ -136,7 +139,7 @@ export function snapshotProblem(snap: unknown, runId: string): string | undefine
   for (const k of STRING_FIELDS) if (typeof state[k] !== 'string') return `its state has no string ${k}`;
   if (state.runId !== runId) return `it belongs to run ${JSON.stringify(state.runId)}`;
   if (state.seq !== seq) return `its state is at seq ${JSON.stringify(state.seq)}, not ${seq}`;
-  if (typeof state.status !== 'string' || !STATUSES.has(state.status as RunStatus))
+  if (typeof state.status !== 'string' || !STATUSES.has(state.status))
     return `its state has an unknown status ${JSON.stringify(state.status)}`;
   if (typeof state.visits !== 'number') return 'its state has no numeric visits';
   for (const k of OBJECT_FIELDS) if (!isObject(state[k])) return `its state's ${k} is not an object`;
