@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '@kestrion/core';
 
 /** Parsed `kestrion-compile` arguments. */
 export interface CliArgs {
@@ -23,9 +24,30 @@ Compiles every @tool method of the project into a JSON Schema tool manifest.
 Exit codes: 0 ok, 1 compile errors or stale manifest, 2 wrong usage or configuration
 (unknown flag, tsconfig not found, --out is a directory or not writable).`;
 
-/** Parses argv (without `node` and the script). Throws a TypeError with a readable message on bad usage. */
+/**
+ * Parses argv (without `node` and the script). Throws a `UsageError` (code `usage`, exit code 2)
+ * with a readable message on bad usage: an unknown flag, a missing value, flags that exclude
+ * each other.
+ */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const { values } = parseArgs({
+  let values: ReturnType<typeof parseFlags>['values'];
+  try {
+    ({ values } = parseFlags(argv));
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  if (values.check && values.watch) throw new UsageError('--check and --watch cannot be combined');
+  return {
+    project: values.project as string,
+    out: values.out,
+    check: values.check === true,
+    watch: values.watch === true,
+    help: values.help === true,
+  };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: false,
@@ -37,12 +59,4 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.check && values.watch) throw new TypeError('--check and --watch cannot be combined');
-  return {
-    project: values.project as string,
-    out: values.out,
-    check: values.check === true,
-    watch: values.watch === true,
-    help: values.help === true,
-  };
 }

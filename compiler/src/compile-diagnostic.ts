@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ConfigurationError, KestrionError } from '@kestrion/core';
 
 /** One reason a project's manifest could not be compiled. */
 export interface CompileDiagnostic {
@@ -30,37 +31,32 @@ export function formatDiagnostic(d: CompileDiagnostic): string {
   return `${d.file}:${d.line}:${d.column} - ${where === '' ? '' : `${where}: `}${d.message}. Fix: ${d.fix}.`;
 }
 
-/** Thrown by `compileProject` when any tool cannot be compiled; carries every diagnostic. */
-export class ManifestCompileError extends Error {
-  readonly code = 'manifest_compile';
-  readonly retryable = false;
-
+/**
+ * Thrown by `compileProject` when any tool cannot be compiled; carries every diagnostic. A
+ * `KestrionError` with code `manifest_compile` (never retryable; the CLI exits 1).
+ */
+export class ManifestCompileError extends KestrionError {
   constructor(readonly diagnostics: readonly CompileDiagnostic[]) {
     super(
+      'manifest_compile',
       `kestrion-compile found ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'}:\n` +
         diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n'),
     );
-    this.name = 'ManifestCompileError';
   }
 }
 
 /**
  * The project's setup is wrong, so nothing can be compiled or written: the tsconfig is missing,
- * `--out` is a directory or cannot be written. The CLI prints the message and exits 2. Shaped
- * like core's `ConfigurationError` (code `configuration`, never retryable); the compiler takes
- * only types from core, so it cannot extend it.
+ * `--out` is a directory or cannot be written. The CLI prints the message and exits 2
+ * (`exitCodeOf`). A core `ConfigurationError` (code `configuration`, never retryable).
  */
-export class CompilerConfigError extends Error {
-  readonly code = 'configuration';
-  readonly retryable = false;
-
+export class CompilerConfigError extends ConfigurationError {
   constructor(
     readonly problem: string,
     readonly fix: string,
     options: { cause?: unknown } = {},
   ) {
-    super(`${problem}. Fix: ${fix}.`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CompilerConfigError';
+    super(`${problem}. Fix: ${fix}.`, options);
   }
 }
 

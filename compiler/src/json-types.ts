@@ -1,6 +1,6 @@
 import type { JsonSchema, ToolManifest, ToolManifestEntry } from '@kestrion/core';
 
-// The manifest format is owned by @kestrion/core; the compiler uses its types only (no runtime import).
+// The manifest format is owned by @kestrion/core (the compiler also imports core's error classes at run time).
 export type { JsonSchema, ToolManifest, ToolManifestEntry };
 
 /** A JSON value. */

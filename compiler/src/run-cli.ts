@@ -1,4 +1,5 @@
-import { CompilerConfigError, formatDiagnostic } from './compile-diagnostic';
+import { ConfigurationError, exitCodeOf, UsageError } from '@kestrion/core';
+import { formatDiagnostic } from './compile-diagnostic';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args';
 import { resolveOut } from './compile-project';
 import { ManifestCompiler } from './manifest-compiler';
@@ -13,7 +14,8 @@ export interface CliIo {
 }
 
 /** Exit codes of `kestrion-compile`. */
-const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+// Usage and configuration errors exit with exitCodeOf(error) (2, from core's error-code table).
+const EXIT = { ok: 0, problems: 1 } as const;
 
 /**
  * Runs `kestrion-compile` with the given arguments. Resolves with the exit code (0 ok, 1
@@ -30,8 +32,9 @@ export async function runCli(
   try {
     args = parseCliArgs(argv);
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${USAGE}`);
+    return exitCodeOf(error);
   }
   if (args.help) {
     io.out(USAGE);
@@ -40,9 +43,9 @@ export async function runCli(
   try {
     return await compileOnce(args, io, onWatch);
   } catch (error) {
-    if (!(error instanceof CompilerConfigError)) throw error;
+    if (!(error instanceof ConfigurationError)) throw error;
     io.err(`kestrion-compile: ${error.message}`);
-    return EXIT.usage;
+    return exitCodeOf(error);
   }
 }
 

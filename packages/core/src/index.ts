@@ -19,6 +19,37 @@ export {
   RecoveryFailedError,
 } from './errors';
 export { RunEndedError, RunIdTakenError } from './errors';
+// The closed error-code table and the error classes added with it (docs/errors.md).
+export {
+  ERROR_CODES,
+  EVENT_ERROR_CODES,
+  isErrorCode,
+  errorCodeSpec,
+  isModelRepairable,
+  httpStatusOf,
+  exitCodeOf,
+  UsageError,
+  ScriptUnconsumedError,
+  DuplicateEventIdError,
+  InvalidListQueryError,
+  InvalidDecisionError,
+  InvalidArgumentsError,
+  InfrastructureError,
+  RunStatusError,
+  ProviderConnectionError,
+  ProviderClientError,
+  ModelMisbehaviourError,
+  RecordedToolError,
+  ToolNotRunError,
+  SubRunEndedError,
+  ApprovalError,
+  ApprovalRejectedError,
+  FailedByOperatorError,
+  ReplayDivergedError,
+  LimitExceededError,
+  UnexpectedError,
+} from './errors';
+export type { ErrorCode, ErrorCodeOf, ErrorCodeSpec, ErrorFault, EventErrorCode } from './errors';
 export type { Json, JsonObject } from './util/json';
 export { canonicalJson, findJsonProblem, formatJsonPath, MAX_JSON_DEPTH } from './util/json';
 export type { JsonProblem, JsonPathSegment } from './util/json';

@@ -1,4 +1,10 @@
-import { IncompleteResponseError, parseRetryAfterMs, ProviderError, scrubSecrets } from '@kestrion/core';
+import {
+  IncompleteResponseError,
+  parseRetryAfterMs,
+  ProviderConnectionError,
+  ProviderError,
+  scrubSecrets,
+} from '@kestrion/core';
 import { OllamaAccumulator, PROVIDER_NAME, type OllamaChunk } from './ollama-response';
 
 /**
@@ -21,12 +27,10 @@ export async function postJson(
       signal,
     });
   } catch (error) {
-    throw new ProviderError(
-      PROVIDER_NAME,
-      `cannot reach ${url}: ${String(error)}`,
-      { cause: error, secrets },
-      'provider_connection',
-    );
+    throw new ProviderConnectionError(PROVIDER_NAME, `cannot reach ${url}: ${String(error)}`, {
+      cause: error,
+      secrets,
+    });
   }
   if (response.ok) return response;
   const text = await response.text().catch(() => '');

@@ -8,7 +8,10 @@ const OWN_DIR = path.resolve(__dirname, '..');
  * carries no file names (bundled or eval'd code).
  */
 export function decoratorCallSite(): string | undefined {
-  const stack = new Error().stack ?? '';
+  // Captures the stack without creating an Error (nothing is thrown here).
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, decoratorCallSite);
+  const stack = holder.stack ?? '';
   for (const line of stack.split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^():]+):\d+:\d+\)?\s*$/.exec(line);
     const file = match?.[1]?.replace(/^file:\/\//, '');

@@ -35,9 +35,12 @@ export interface AgentGraphSpec {
   multiTurn: boolean;
 }
 
-/** The agent's model misbehaved past the repair budget, or ran out of turns. */
+/**
+ * The agent's model misbehaved past the repair budget (`model_misbehaviour`), or ran out of
+ * turns (`limit_exceeded`). Codes from core's closed table (docs/errors.md).
+ */
 export class AgentLimitError extends KestrionError {
-  constructor(code: string, message: string) {
+  constructor(code: 'limit_exceeded' | 'model_misbehaviour', message: string) {
     super(code, message);
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, Json, ModelToolCall, ToolResult } from '@kestrion/core';
+import { isModelRepairable, type ChatMessage, type Json, type ModelToolCall, type ToolResult } from '@kestrion/core';
 
 /** What the model reads back for a tool call's result. */
 export function toolMessage(call: ModelToolCall, result: ToolResult): ChatMessage {
@@ -36,5 +36,5 @@ export function asMessages(value: Json | undefined): ChatMessage[] {
 }
 
 export function isRepairable(result: ToolResult): boolean {
-  return result.status === 'failed' && ['invalid_arguments', 'unknown_tool'].includes(result.error.code);
+  return result.status === 'failed' && isModelRepairable(result.error.code);
 }

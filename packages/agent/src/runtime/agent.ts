@@ -11,6 +11,7 @@ import {
   type Store,
   type ToolDefinition,
   type ModelToolSpec,
+  SubRunEndedError,
   ToolSuspension,
 } from '@kestrion/core';
 import { agentMetadataOf } from '../decorators/tool-metadata';
@@ -170,9 +171,7 @@ export class Agent<T extends object = object> {
         if (v.status === 'completed') return v.output ?? null;
         if (v.status === 'waiting_on_human')
           return new ToolSuspension(childId, v.waitingReason ?? 'approval');
-        throw new Error(
-          `sub-agent ${this.name} (run ${childId}) ended ${v.status}${v.error ? `: ${v.error.message}` : ''}`,
-        );
+        throw new SubRunEndedError(this.name, childId, v.status, v.error?.message);
       },
     };
   }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { InvalidDecisionError } from '../errors';
 import { MAX_ROLE_LENGTH } from './approval-policy';
 
 /** Longest identity (`by`) accepted in a decision. */
@@ -12,13 +12,11 @@ export const MAX_REASON_LENGTH = 4096;
  */
 export function assertIdentity(by: unknown, what: string): asserts by is string {
   if (typeof by !== 'string' || by.trim().length === 0)
-    throw new InvalidInputError(
-      'invalid_decision',
+    throw new InvalidDecisionError(
       `${what} needs \`by\`: the authenticated identity of the person deciding, a non-empty string (got ${show(by)})`,
     );
   if (by.length > MAX_IDENTITY_LENGTH)
-    throw new InvalidInputError(
-      'invalid_decision',
+    throw new InvalidDecisionError(
       `${what}: \`by\` is ${by.length} characters, over the ${MAX_IDENTITY_LENGTH}-character limit`,
     );
 }
@@ -26,8 +24,7 @@ export function assertIdentity(by: unknown, what: string): asserts by is string 
 export function assertOptionalRole(role: unknown, what: string): asserts role is string | undefined {
   if (role === undefined) return;
   if (typeof role !== 'string' || role.trim().length === 0 || role.length > MAX_ROLE_LENGTH)
-    throw new InvalidInputError(
-      'invalid_decision',
+    throw new InvalidDecisionError(
       `${what}: \`role\` must be a non-empty string of at most ${MAX_ROLE_LENGTH} characters, the role the caller's authentication granted (got ${show(role)})`,
     );
 }
@@ -39,8 +36,7 @@ export function assertOptionalText(
 ): asserts value is string | undefined {
   if (value === undefined) return;
   if (typeof value !== 'string' || value.length > MAX_REASON_LENGTH)
-    throw new InvalidInputError(
-      'invalid_decision',
+    throw new InvalidDecisionError(
       `${what}: \`${field}\` must be a string of at most ${MAX_REASON_LENGTH} characters (got ${show(value)})`,
     );
 }
@@ -49,8 +45,7 @@ export function assertOptionalText(
 export function assertEditedArgs(args: unknown, what: string): void {
   if (args === undefined) return;
   if (args === null || typeof args !== 'object' || Array.isArray(args))
-    throw new InvalidInputError(
-      'invalid_decision',
+    throw new InvalidDecisionError(
       `${what}: edited \`args\` must be an object of the tool's parameters (got ${show(args)})`,
     );
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { InvalidArgumentsError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { RunState, ToolCallState } from '../state/run-state';
 import { jsonHash } from '../util/hash';
@@ -176,9 +176,10 @@ function editGrant(
   if (validate && tool.parameters) {
     const v = validate(tool, args);
     if (!v.ok)
-      throw new InvalidInputError(
-        'invalid_arguments',
+      throw new InvalidArgumentsError(
+        call.tool,
         `edited arguments for ${call.tool} are invalid: ${v.errors.join('; ')}`,
+        v.errors,
       );
   }
   const roles = requiredRoles(tool, args) ?? [];

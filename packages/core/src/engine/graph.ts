@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors';
 import type { StatePatch } from '../events/event-types';
 import type { ModelRequest, ModelResponse } from '../providers/provider';
 import type { Json, JsonObject } from '../util/json';
@@ -52,6 +53,6 @@ export interface Graph {
 
 export function defineGraph(graph: Graph): Graph {
   if (!(graph.start in graph.nodes))
-    throw new TypeError(`graph ${graph.name}: start node ${graph.start} is not among its nodes`);
+    throw new ConfigurationError(`graph ${graph.name}: start node ${graph.start} is not among its nodes`);
   return graph;
 }

@@ -1,5 +1,6 @@
+import { RecordedToolError, ReplayDivergedError } from '../errors';
 import type { StoredEvent } from '../events/envelope';
-import type { EventPayloads } from '../events/event-types';
+import type { ErrorInfo, EventPayloads } from '../events/event-types';
 import { FakeClock } from '../ports/clock';
 import { type IdGenerator, randomIds } from '../ports/ids';
 import type { ModelResponse, Provider } from '../providers/provider';
@@ -70,7 +71,7 @@ function recordedProvider(events: StoredEvent[]): Provider {
     async complete(): Promise<ModelResponse> {
       const r = responses[i++];
       if (r === undefined)
-        throw new Error('replay: the code asks for more model calls than the log recorded');
+        throw new ReplayDivergedError('the code asks for more model calls than the log recorded');
       return r as unknown as ModelResponse;
     },
   };
@@ -79,7 +80,7 @@ function recordedProvider(events: StoredEvent[]): Provider {
 /** Tools that return what the recorded run's calls returned (per tool, in order): no side effect runs. */
 function recordedTools(graph: Graph, events: StoredEvent[]): ToolDefinition[] {
   const toolOf = new Map<string, string>();
-  const outcomes = new Map<string, Array<{ ok: true; result: Json } | { ok: false; message: string }>>();
+  const outcomes = new Map<string, Array<{ ok: true; result: Json } | { ok: false; error: ErrorInfo }>>();
   for (const e of events) {
     const d = e.data as Record<string, Json>;
     if (e.type === 'tool.requested') toolOf.set(d.callId as string, d.tool as string);
@@ -89,7 +90,7 @@ function recordedTools(graph: Graph, events: StoredEvent[]): ToolDefinition[] {
       list.push(
         e.type === 'tool.completed'
           ? { ok: true, result: d.result ?? null }
-          : { ok: false, message: String((d.error as { message?: string })?.message) },
+          : { ok: false, error: recordedError(d.error) },
       );
       outcomes.set(tool, list);
     }
@@ -98,11 +99,19 @@ function recordedTools(graph: Graph, events: StoredEvent[]): ToolDefinition[] {
     ...t,
     invoke: () => {
       const next = outcomes.get(t.name)?.shift();
-      if (!next) throw new Error(`replay: ${t.name} was called more often than recorded`);
-      if (!next.ok) throw new Error(next.message);
+      if (!next) throw new ReplayDivergedError(`${t.name} was called more often than recorded`);
+      if (!next.ok) throw new RecordedToolError(next.error);
       return next.result;
     },
   }));
+}
+
+/** A recorded `tool.failed` error as it was logged (an unreadable one as code `error`). */
+function recordedError(error: Json | undefined): ErrorInfo {
+  const e = error as Partial<ErrorInfo> | null | undefined;
+  return typeof e?.code === 'string' && typeof e.message === 'string'
+    ? (e as ErrorInfo)
+    : { code: 'error', message: String(e?.message) };
 }
 
 /**
@@ -118,7 +127,7 @@ export async function replayRun(
 ): Promise<ReplayReport> {
   const first = recorded[0];
   if (!first || first.type !== 'run.started')
-    throw new Error('replay: the log does not start with run.started');
+    throw new ReplayDivergedError('the log does not start with run.started');
   const store = new InMemoryStore();
   const clock = new FakeClock(Date.parse(first.at));
   const engine = makeEngine({

@@ -1,4 +1,10 @@
-import { IncompleteResponseError, ProviderError, ProviderTimeoutError } from './provider-errors';
+import {
+  IncompleteResponseError,
+  ProviderClientError,
+  ProviderConnectionError,
+  ProviderError,
+  ProviderTimeoutError,
+} from '../errors/provider-errors';
 import { parseRetryAfterMs } from './retry-after';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -35,12 +41,10 @@ export function translateSdkError(
   if (error instanceof classes.connectionTimeout)
     return new ProviderTimeoutError(provider, undefined, { cause: error, secrets });
   if (error instanceof classes.connection)
-    return new ProviderError(
-      provider,
-      `connection failed: ${error.message}`,
-      { cause: error, secrets },
-      'provider_connection',
-    );
+    return new ProviderConnectionError(provider, `connection failed: ${error.message}`, {
+      cause: error,
+      secrets,
+    });
   if (error instanceof classes.api) {
     const { status, headers } = error as Error & { status?: unknown; headers?: unknown };
     if (typeof status === 'number')
@@ -52,12 +56,7 @@ export function translateSdkError(
       });
   }
   if (error instanceof classes.base && !(error instanceof classes.api))
-    return new ProviderError(
-      provider,
-      (error as Error).message,
-      { cause: error, retryable: false, secrets },
-      'provider_client',
-    );
+    return new ProviderClientError(provider, (error as Error).message, { cause: error, secrets });
   return new IncompleteResponseError(provider, `the response broke off: ${String(error)}`, {
     cause: error,
     secrets,

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors';
 import type { StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
 import { type CallFacts, isRunnable, lifecycleTransition } from '../state/run-lifecycle';
@@ -79,7 +80,7 @@ function revokedCallStanding(
  */
 export function projectRunRecord(prev: RunRecord | undefined, events: readonly StoredEvent[]): RunRecord {
   const first = events[0];
-  if (!first) throw new TypeError('projectRunRecord needs at least one event');
+  if (!first) throw new UsageError('projectRunRecord needs at least one event');
   const r: RunRecord = prev ? { ...prev } : newRecord(first);
   // `?? ` : a row read from a store that does not keep these columns yet starts empty.
   let deadlines = r.approvalDeadlines ?? NO_DEADLINES;

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors';
+import { DuplicateEventIdError, InvalidListQueryError } from '../errors';
 import type { RunStatus } from '../state/run-state';
 import type { ListRunsQuery } from './store';
 
@@ -19,21 +19,18 @@ const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>([
  */
 export function assertValidListQuery(q: ListRunsQuery): void {
   if (q.limit !== undefined && !(Number.isSafeInteger(q.limit) && q.limit >= 1))
-    throw new InvalidInputError(
-      'invalid_list_query',
+    throw new InvalidListQueryError(
       `listRuns: limit ${String(q.limit)} is not a whole number of runs; pass an integer of 1 or more (default 50)`,
     );
   if (q.status === undefined) return;
   const statuses: unknown[] = ([] as unknown[]).concat(q.status);
   if (statuses.length === 0)
-    throw new InvalidInputError(
-      'invalid_list_query',
+    throw new InvalidListQueryError(
       'listRuns: status is an empty list, which matches no run; leave status out to list runs of every status',
     );
   const unknown = statuses.find((s) => typeof s !== 'string' || !RUN_STATUSES.has(s));
   if (unknown !== undefined)
-    throw new InvalidInputError(
-      'invalid_list_query',
+    throw new InvalidListQueryError(
       `listRuns: status ${JSON.stringify(unknown)} does not exist; use one of ${[...RUN_STATUSES].join(', ')}`,
     );
 }
@@ -46,11 +43,7 @@ export function assertDistinctEventIds(runId: string, ids: readonly string[]): v
   if (ids.length < 2) return;
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id))
-      throw new InvalidInputError(
-        'duplicate_event_id',
-        `run ${JSON.stringify(runId)}: event id ${JSON.stringify(id)} appears twice in one append; give every event an id of its own`,
-      );
+    if (seen.has(id)) throw new DuplicateEventIdError(runId, id);
     seen.add(id);
   }
 }

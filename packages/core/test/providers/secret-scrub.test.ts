@@ -69,7 +69,7 @@ describe('errors carry no secret', () => {
 
   it('toErrorInfo scrubs whatever was thrown, Kestrion error or not', () => {
     expect(toErrorInfo(new Error('Bearer abcdefgh1234')).message).toBe(`Error: Bearer ${REDACTED}`);
-    expect(toErrorInfo(new KestrionError('x', 'sk-abcdefghijkl')).message).toBe(REDACTED);
+    expect(toErrorInfo(new KestrionError('provider', 'sk-abcdefghijkl')).message).toBe(REDACTED);
     expect(toErrorInfo('redis://:pw1234@cache').message).toBe(`redis://:${REDACTED}@cache`);
   });
 });
