@@ -1,30 +1,44 @@
+import { RunInterrupted } from '../errors';
+
 /**
- * How node execution stops early without exceptions through user code: the context records
- * why (the events are already durable) and the driver, racing the node against this signal,
- * moves on. The node's pending promise is simply never resolved.
+ * Why a node's execution stopped before it returned. The events are already durable (or, when
+ * abandoned, nothing more is written); the node is told by a `RunInterrupted` rejection.
  */
 export type Interrupt =
   /** The run parked waiting on a person (run.waiting appended). */
   | { kind: 'parked' }
-  /** The run reached a terminal status inside the node (run.failed / approval.expired appended). */
+  /** The run reached a terminal status inside the node (run.failed / run.cancelled / approval.expired appended). */
   | { kind: 'ended' }
   /** This driver may no longer act (lease lost, store down): nothing more is written. */
   | { kind: 'abandoned'; error: unknown };
 
+/**
+ * How node execution stops early. The context records why (`fired`), aborts the node's signal
+ * with a `RunInterrupted` and settles the node's awaited call with that same error, so the
+ * node's `finally` blocks run; every later context call rejects with it at once. The driver
+ * waits for the node to settle and then ignores whatever it returned or threw.
+ */
 export class InterruptSignal {
-  private resolve!: (i: Interrupt) => void;
-  readonly promise: Promise<Interrupt>;
   fired: Interrupt | undefined;
+  private error: RunInterrupted | undefined;
 
-  constructor() {
-    this.promise = new Promise((r) => (this.resolve = r));
+  constructor(
+    private readonly runId: string,
+    private readonly controller: AbortController,
+  ) {}
+
+  /** Records the interrupt (the first one wins) and returns the rejection the node's call settles with. */
+  fire(i: Interrupt): Promise<never> {
+    if (!this.error) {
+      this.fired = i;
+      this.error = new RunInterrupted(this.runId, i);
+      this.controller.abort(this.error);
+    }
+    return Promise.reject(this.error);
   }
 
-  fire(i: Interrupt): Promise<never> {
-    if (!this.fired) {
-      this.fired = i;
-      this.resolve(i);
-    }
-    return new Promise<never>(() => undefined);
+  /** Throws the `RunInterrupted` once fired: a node that caught it gets no further call through. */
+  check(): void {
+    if (this.error) throw this.error;
   }
 }

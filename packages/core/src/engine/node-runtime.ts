@@ -1,4 +1,4 @@
-import { ConfigurationError, PayloadTooLargeError } from '../errors';
+import { ConfigurationError, PayloadTooLargeError, RunInterrupted } from '../errors';
 import type { ModelRequest, ModelResponse, Provider } from '../providers/provider';
 import type { RunState } from '../state/run-state';
 import type { Json, JsonObject } from '../util/json';
@@ -32,6 +32,7 @@ export interface NodeRuntimeDeps {
  */
 export class NodeRuntime implements NodeContext {
   private nextIndex = 0;
+  private cancelling: Promise<never> | undefined;
   readonly runId: string;
   readonly node: string;
   readonly visit: number;
@@ -131,12 +132,24 @@ export class NodeRuntime implements NodeContext {
 
   /**
    * A step mismatch fails the run loudly (the code changed under a recorded log); any other
-   * error reaches the node, which may handle it.
+   * error reaches the node, which may handle it. A run interrupted already lets no call through
+   * (RunInterrupted again); a cancel this driver has seen (another process's
+   * `run.cancel_requested`, folded by an append) ends the run here, before the next effect.
    */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    this.d.interrupt.check();
     try {
+      const cancel = this.d.writer.state.cancelRequested;
+      if (cancel) {
+        // One run.cancelled, however many calls the node has in flight.
+        this.cancelling ??= this.d.writer
+          .append([{ type: 'run.cancelled', data: { by: cancel.by } }])
+          .then(() => this.d.interrupt.fire({ kind: 'ended' }));
+        return await this.cancelling;
+      }
       return await fn();
     } catch (error) {
+      if (error instanceof RunInterrupted) throw error;
       // This driver lost the right to act: stop the node where it stands, write nothing more.
       if (isInfrastructureError(error)) return this.d.interrupt.fire({ kind: 'abandoned', error });
       if (error instanceof PayloadTooLargeError) this.d.writer.dropOversized(error.limit);

@@ -101,7 +101,13 @@ export class RunDriver {
       await this.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
       return { kind: 'ended' };
     }
-    const interrupt = new InterruptSignal();
+    // The node's own signal: aborted when the driver stops (lease lost) and when the run is
+    // interrupted inside this node (parked, ended, abandoned), with the reason.
+    const nodeAbort = new AbortController();
+    const onStop = () => nodeAbort.abort(this.abort.signal.reason);
+    if (this.abort.signal.aborted) onStop();
+    else this.abort.signal.addEventListener('abort', onStop, { once: true });
+    const interrupt = new InterruptSignal(this.state.runId, nodeAbort);
     const commitsAtStart = this.writer.commits;
     const tools = new ToolBatch({
       writer: this.writer,
@@ -112,7 +118,7 @@ export class RunDriver {
       lease: this.lease,
       interrupt,
       node: name,
-      signal: this.abort.signal,
+      signal: nodeAbort.signal,
     });
     const ctx = new NodeRuntime({
       writer: this.writer,
@@ -121,22 +127,28 @@ export class RunDriver {
       interrupt,
       lease: this.lease,
       maxCostUsd: this.d.limits.maxCostUsd,
-      signal: this.abort.signal,
+      signal: nodeAbort.signal,
       onTextDelta: this.observer?.onTextDelta?.bind(this.observer),
     });
-    let result: NodeResult | Interrupt;
+    let result: NodeResult;
     try {
-      result = await Promise.race([Promise.resolve().then(() => fn(ctx)), interrupt.promise]);
+      // An interrupt settles the node's awaited call with RunInterrupted, so the node settles
+      // too (its finally blocks run) before the driver moves on.
+      result = await Promise.resolve().then(() => fn(ctx));
     } catch (error) {
+      if (interrupt.fired) return interrupt.fired;
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
       if (error instanceof PayloadTooLargeError) this.writer.dropOversized(error.limit);
       await this.writer.append([
         { type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } },
       ]);
       return { kind: 'ended' };
+    } finally {
+      this.abort.signal.removeEventListener('abort', onStop);
     }
+    // Whatever a node returns after an interrupt (it caught RunInterrupted) is ignored.
     if (interrupt.fired) return interrupt.fired;
-    await this.transition(name, result as NodeResult, commitsAtStart);
+    await this.transition(name, result, commitsAtStart);
     return { kind: 'done' };
   }
 
