@@ -131,7 +131,10 @@ export type {
   CompleteOptions,
 } from './providers/provider';
 export { Engine } from './engine/engine';
-export type { EngineOptions, StartOptions, RecoveryReport, RecoveryFailure } from './engine/engine';
+export type { EngineOptions, StartOptions } from './engine/engine';
+export { recoverRuns } from './worker/recover-runs';
+export type { RecoveryReport, RecoveryFailure, RecoverOptions } from './worker/recover-runs';
+export { AgentMismatchError, RunInterrupted } from './errors';
 export { END, defineGraph } from './engine/graph';
 export type { Graph, NodeFn, NodeResult, NodeContext } from './engine/graph';
 export type {

@@ -10,9 +10,8 @@ import {
 import { assertValidPolicy } from '../approvals/approval-policy';
 import { assertIdentity, assertOptionalText } from '../approvals/decision-input';
 import {
+  AgentMismatchError,
   ConcurrencyError,
-  KestrionError,
-  RecoveryFailedError,
   RunBusyError,
   RunEndedError,
   RunNotFoundError,
@@ -24,7 +23,7 @@ import type { Provider } from '../providers/provider';
 import { foldEvents } from '../state/fold';
 import { isTerminal, type RunState, type ToolCallState } from '../state/run-state';
 import { type LoadWarningHandler, loadRunState } from '../store/load-run';
-import type { RunRecord, Store } from '../store/store';
+import type { Lease, RunRecord, Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
 import { type ReplayReport, replayRun } from './replay';
@@ -60,26 +59,6 @@ export interface EngineOptions {
   onWarning?: LoadWarningHandler;
 }
 
-/** What one `engine.recover()` sweep did. */
-export interface RecoveryReport {
-  /** Runs taken over and driven (until they ended or parked), in the order they were driven. */
-  recovered: RunView[];
-  /** Runs that could not be loaded or driven, each with its typed error; the sweep went on. */
-  failed: RecoveryFailure[];
-  /** Runs another live driver took first (RunBusyError): not this sweep's to drive. */
-  busy: string[];
-}
-
-export interface RecoveryFailure {
-  runId: string;
-  /**
-   * Why: `CorruptLogError`, `UnsupportedVersionError`, `InvalidRunIdError`, `StoreError`
-   * (`retryable`)...; an error that is not a KestrionError comes wrapped in a
-   * `RecoveryFailedError` with the original as `cause`.
-   */
-  error: KestrionError;
-}
-
 export interface StartOptions {
   runId?: string;
   parentRunId?: string;
@@ -94,13 +73,17 @@ const DECISION_RETRIES = 5;
  * Everything it knows about a run it reads from the run's log.
  */
 export class Engine {
-  private readonly store: Store;
-  private readonly clock: Clock;
+  /** The store this engine reads and writes (a worker claims this engine's runs from it). */
+  readonly store: Store;
+  /** The clock leases and deadlines are measured by (a claim's `now` comes from it). */
+  readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly tools: Map<string, ToolDefinition>;
   readonly owner: string;
+  /** The agent name recorded in this engine's runs: a worker claims with `agents: [engine.agent]`. */
   readonly agent: string;
-  private readonly leaseTtlMs: number;
+  /** The TTL of the leases this engine takes (and renews every third of it). */
+  readonly leaseTtlMs: number;
   private readonly snapshotEvery: number;
   private readonly deps: DriverDeps;
   /** Runs this engine is driving now: a second resume in the same process is busy too. */
@@ -191,29 +174,85 @@ export class Engine {
       this.states.remember(ended);
       return toRunView(ended);
     }
+    // The lease proves the head: the state looked at is used only if nothing moved since.
+    const proven = lease.headSeq === look.state.seq && lease.runCreatedAt === look.state.createdAt;
+    if (!proven) this.states.forget(runId);
+    return this.driveLeased(lease, proven ? look.state : undefined, observer, 'release');
+  }
+
+  /**
+   * Drives a run under a lease this process already holds — a `Store.claimNext` claim made with
+   * `agents: [engine.agent]` — with the semantics of `resume`: until the run ends or parks,
+   * and the RunView is returned.
+   *
+   * The lease is disposed of when `drive` returns: the append that ended the run freed it, or
+   * it is released (the run parked, or had nothing to do). When `drive` throws, the lease is
+   * left as it is (no longer renewed, not released): it lapses at its expiry, and only then can
+   * a claim pick the run again — so a run that cannot be driven (a corrupt log, a store error)
+   * is retried once per lease TTL instead of being claimed again at once in a hot loop. Release
+   * it yourself (`store.releaseLease`) to hand it on sooner.
+   *
+   * Refused, with the lease left as it is: a run of another agent (`AgentMismatchError`: claim
+   * with `agents`), and a run this engine is driving already (`RunBusyError`).
+   */
+  async drive(lease: Lease, observer?: RunObserver): Promise<RunView> {
+    const runId = lease.runId;
+    if (this.driving.has(runId)) throw new RunBusyError(runId, this.owner, lease.expiresAtMs);
+    this.driving.add(runId);
+    try {
+      // The state this engine remembers is used as it is when the lease reports the same head.
+      const cached = this.states.copy(runId);
+      const state =
+        cached && lease.headSeq === cached.seq && lease.runCreatedAt === cached.createdAt
+          ? cached
+          : await this.load(runId, cached);
+      if (state.agent !== this.agent) throw new AgentMismatchError(runId, state.agent, this.agent);
+      if (!(await this.drivable(state))) {
+        // Claimed, but nothing to do (parked with nothing decided): hand the lease back.
+        this.states.remember(state);
+        await this.store.releaseLease(lease);
+        return toRunView(state);
+      }
+      return await this.driveLeased(lease, state, observer, 'keep');
+    } finally {
+      this.driving.delete(runId);
+    }
+  }
+
+  /**
+   * Drives a run under `lease`. `state`: the run as proven at the lease's head and known
+   * drivable (otherwise it is loaded and checked here). `onError`: whether a throw releases
+   * the lease (`resume`) or leaves it to lapse (`drive`).
+   */
+  private async driveLeased(
+    lease: Lease,
+    proven: RunState | undefined,
+    observer: RunObserver | undefined,
+    onError: 'release' | 'keep',
+  ): Promise<RunView> {
+    const runId = lease.runId;
     let driver: RunDriver | undefined;
     const keeper = new LeaseKeeper(lease, this.store, this.clock, this.leaseTtlMs, (lost) =>
       driver?.stop(lost),
     );
     let writer: RunWriter | undefined;
     let endedHere = false;
+    let returned = false;
     try {
-      // The lease proves the head: the state looked at is used only if nothing moved since.
-      const proven = lease.headSeq === look.state.seq && lease.runCreatedAt === look.state.createdAt;
-      if (!proven) this.states.forget(runId);
-      const state = proven ? look.state : await this.load(runId);
+      const state = proven ?? (await this.load(runId));
       writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
       if (proven || (await this.drivable(state))) {
         driver = new RunDriver(this.deps, writer, keeper, observer);
         await driver.drive(state.status === 'waiting_on_human');
         endedHere = isTerminal(writer.state.status);
       }
+      returned = true;
       return toRunView(writer.state);
     } finally {
       this.keepState(runId, writer);
       // The append that ended the run freed the lease with it (Store contract); a run that
       // moved on elsewhere before the lease was taken holds it still, and it is released.
-      if (endedHere) keeper.stop();
+      if (endedHere || (!returned && onError === 'keep')) keeper.stop();
       else await keeper.release();
     }
   }
@@ -228,42 +267,6 @@ export class Engine {
     if (cached && (await this.drivable(cached))) return { state: cached, drivable: true };
     const state = await this.load(runId, cached);
     return { state, drivable: await this.drivable(state) };
-  }
-
-  /**
-   * Takes over and drives the runs of this agent whose driver died (lease expired or never
-   * taken). A run that cannot be loaded or driven (a corrupt log, an id the store refuses, a
-   * failing store call) does not stop the sweep: it is listed in `failed` with its typed error
-   * and the sweep goes on. Runs another live driver holds are listed in `busy`. `limit` caps
-   * the runs recovered. Only listing the runs can make the sweep itself throw.
-   */
-  async recover(opts: { limit?: number } = {}): Promise<RecoveryReport> {
-    const report: RecoveryReport = { recovered: [], failed: [], busy: [] };
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listRuns({
-        agent: this.agent,
-        status: ['pending', 'running'],
-        limit: 100,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const r of page.runs) {
-        if (opts.limit !== undefined && report.recovered.length >= opts.limit) return report;
-        if (r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) > this.clock.now()) continue;
-        try {
-          report.recovered.push(await this.resume(r.runId));
-        } catch (error) {
-          if (error instanceof RunBusyError) report.busy.push(r.runId);
-          else
-            report.failed.push({
-              runId: r.runId,
-              error: error instanceof KestrionError ? error : new RecoveryFailedError(r.runId, error),
-            });
-        }
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
-    return report;
   }
 
   async get(runId: string): Promise<RunView> {

@@ -52,6 +52,7 @@ export class PostgresStoreDialect implements StoreDialect {
           select run_id from kestrion_runs
           where status in (${sql.join(statuses)})
             and (lease_owner is null or lease_expires_at_ms <= ${req.now})
+            ${req.agents ? sql`and agent in (${sql.join(req.agents)})` : sql``}
           order by updated_at
           limit 1
           for update skip locked

@@ -49,6 +49,7 @@ export async function claimNextWithKysely(
         .select(['run_id'])
         .where('status', 'in', statuses)
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at_ms', '<=', req.now)]))
+        .$if(req.agents !== undefined, (q) => q.where('agent', 'in', req.agents as string[]))
         .orderBy('updated_at')
         .limit(1)
         .executeTakeFirst();

@@ -4,7 +4,15 @@
  * `CrashChildReport` as its last stdout line, unless it was told to die first.
  */
 import { writeSync } from 'node:fs';
-import { Engine, KestrionError, RunBusyError, isTerminal, loadRunState, type Store } from '@kestrion/core';
+import {
+  Engine,
+  KestrionError,
+  RunBusyError,
+  isTerminal,
+  loadRunState,
+  recoverRuns,
+  type Store,
+} from '@kestrion/core';
 import { openStore } from '@kestrion/store';
 import { EffectLedger } from '../crash/effect-ledger';
 import type { ChildRunResult, CrashChildConfig, CrashChildReport } from '../crash/crash-protocol';
@@ -97,7 +105,7 @@ async function main(cfg: CrashChildConfig): Promise<void> {
   } else if (cfg.mode === 'recover') {
     const deadline = Date.now() + (cfg.busyWaitMs ?? 15_000);
     for (;;) {
-      const swept = await engine.recover();
+      const swept = await recoverRuns(engine);
       for (const v of swept.recovered) report.results.push({ runId: v.runId, status: v.status });
       for (const f of swept.failed)
         report.results.push({ runId: f.runId, error: { code: f.error.code, message: f.error.message } });

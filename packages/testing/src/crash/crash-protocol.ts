@@ -13,7 +13,7 @@ export type CrashChildMode =
   | 'approve'
   /** Drive, approve and decide unknown outcomes (as a person checking the ledger) until the run ends. */
   | 'finish'
-  /** Call `engine.recover()` until every run of `runIds` has ended. */
+  /** Sweep with `recoverRuns(engine)` until every run of `runIds` has ended. */
   | 'recover'
   /** Append one event at a time to `runIds[0]`, printing each resolved seq, until killed. */
   | 'append';

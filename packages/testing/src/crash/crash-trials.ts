@@ -196,7 +196,7 @@ export interface SweepTrial {
   effects: LedgerEntry[];
 }
 
-/** One live owner drives `runs` fresh runs in turn while two processes sweep with `engine.recover()`. */
+/** One live owner drives `runs` fresh runs in turn while two processes sweep with `recoverRuns(engine)`. */
 export async function sweepRace(target: CrashTarget, runs: number): Promise<SweepTrial> {
   const t = newTrial(target, 'ops-auto', 'sweep');
   const runIds = Array.from({ length: runs }, (_, i) => `${t.runId}-${i}`);
@@ -230,7 +230,7 @@ export interface AcceptedTrial {
   effects: LedgerEntry[];
 }
 
-/** SIGKILL right after `engine.start()` resolved; the run must exist and `recover()` drive it. */
+/** SIGKILL right after `engine.start()` resolved; the run must exist and `recoverRuns` drive it. */
 export async function acceptedRunTrial(target: CrashTarget): Promise<AcceptedTrial> {
   const t = newTrial(target, 'ops-auto', 'accepted');
   const { killed } = await runCrashChild({ ...t.base, mode: 'start' });

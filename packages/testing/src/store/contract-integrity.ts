@@ -18,6 +18,7 @@ import {
   defineGraph,
   foldEvents,
   loadRunState,
+  recoverRuns,
 } from '@kestrion/core';
 import { type ContractContext, entered, ev, readAll, seedRun, started } from './contract-context';
 
@@ -271,7 +272,7 @@ export function integrityContract(ctx: ContractContext): void {
       });
     });
 
-    describe('recover()', () => {
+    describe('recoverRuns()', () => {
       it('goes on past runs it cannot load and reports each with its typed error', async () => {
         const s = ctx.store();
         const agent = `recover-${randomUUID()}`;
@@ -292,7 +293,7 @@ export function integrityContract(ctx: ContractContext): void {
         await ctx.factory.renameRun(s, await engine.start('renamed'), unreadable);
         const ok2 = await engine.start('two');
 
-        const report = await engine.recover();
+        const report = await recoverRuns(engine);
 
         expect(report.recovered.map((v) => [v.runId, v.status]).sort()).toEqual(
           [

@@ -249,5 +249,44 @@ export function leaseContract(ctx: ContractContext): void {
       expect(later).toContain(crashed);
       expect(later).not.toContain(done);
     });
+
+    it('claims only runs of the agents named in `agents`', async () => {
+      const s = ctx.store();
+      const suffix = ctx.newRunId('agents');
+      const [mine, also, other] = ['mine', 'also', 'other'].map((a) => `${a}-${suffix}`) as [
+        string,
+        string,
+        string,
+      ];
+      const runs = { [mine]: [] as string[], [also]: [] as string[], [other]: [] as string[] };
+      for (const agent of [other, mine, other, also, mine, other]) {
+        const id = ctx.newRunId('agents');
+        await s.append(id, 0, [started(agent)]);
+        runs[agent]?.push(id);
+      }
+      // Far-future clock, so only leases of this test's runs matter.
+      const now = Date.UTC(2032, 0, 1);
+      expect(await s.claimNext({ owner: 'w', ttlMs: 60_000, now, agents: [] })).toBeUndefined();
+      expect(
+        await s.claimNext({ owner: 'w', ttlMs: 60_000, now, agents: [`nobody-${suffix}`] }),
+      ).toBeUndefined();
+      const claimed: string[] = [];
+      for (
+        let c = await s.claimNext({ owner: 'w', ttlMs: 60_000, now, agents: [mine, also] });
+        c;
+        c = await s.claimNext({ owner: 'w', ttlMs: 60_000, now, agents: [mine, also] })
+      )
+        claimed.push(c.runId);
+      expect(claimed.sort()).toEqual([...(runs[mine] ?? []), ...(runs[also] ?? [])].sort());
+      for (const id of runs[other] ?? []) expect((await s.getRun(id))?.leaseOwner).toBeNull();
+      const rest: string[] = [];
+      for (
+        let c = await s.claimNext({ owner: 'w2', ttlMs: 60_000, now, agents: [other] });
+        c;
+        c = await s.claimNext({ owner: 'w2', ttlMs: 60_000, now, agents: [other] })
+      )
+        rest.push(c.runId);
+      expect(rest.sort()).toEqual([...(runs[other] ?? [])].sort());
+    });
   });
 }
