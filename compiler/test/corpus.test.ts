@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import type { ToolManifest } from '@kestrion/core';
@@ -30,12 +31,17 @@ describe('the corpus manifest', () => {
 
   it('equals the committed golden manifest (UPDATE_GOLDEN=1 regenerates it)', () => {
     if (process.env.UPDATE_GOLDEN === '1') {
-      // Written through prettier so that `prettier --check` accepts the committed file.
+      // Written through prettier (fixtures are in .prettierignore, hence --ignore-path) so
+      // that the committed file keeps its formatting and diffs stay small.
       const prettierBin = require.resolve('prettier/bin/prettier.cjs');
       const input = JSON.stringify(manifest, null, 2);
       fs.writeFileSync(
         GOLDEN_FILE,
-        execFileSync(process.execPath, [prettierBin, '--stdin-filepath', GOLDEN_FILE], { input }),
+        execFileSync(
+          process.execPath,
+          [prettierBin, '--ignore-path', os.devNull, '--stdin-filepath', GOLDEN_FILE],
+          { input },
+        ),
       );
     }
     const golden = JSON.parse(fs.readFileSync(GOLDEN_FILE, 'utf8')) as ToolManifest;

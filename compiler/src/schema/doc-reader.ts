@@ -1,31 +1,43 @@
 import { ts } from 'ts-morph';
-import type { DocAnnotations } from './jsdoc-annotations';
+import { docTagOf, type DocAnnotations, type DocTag } from './jsdoc-annotations';
 
 /** The JSDoc description and tags of a symbol (a property, a type alias, an interface). */
 export function symbolDocs(symbol: ts.Symbol, checker: ts.TypeChecker): DocAnnotations {
   const description = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
-  const tags = symbol.getJsDocTags(checker).map((tag) => ({
-    name: tag.name,
-    text: ts.displayPartsToString(tag.text).trim(),
-  }));
-  return { description: description === '' ? undefined : description, tags };
+  const declarations = symbol.declarations ?? [];
+  const tags: DocTag[] =
+    declarations.length === 0
+      ? symbol.getJsDocTags(checker).map((tag) => ({
+          name: tag.name,
+          text: ts.displayPartsToString(tag.text).trim(),
+        }))
+      : declarations.flatMap((declaration) =>
+          ts
+            .getJSDocCommentsAndTags(declaration)
+            .filter(ts.isJSDoc)
+            .flatMap((block) => (block.tags ?? []).map(docTagOf)),
+        );
+  const external = declarations.length > 0 && declarations.every((d) => isExternalFile(d.getSourceFile()));
+  return {
+    description: description === '' ? undefined : description,
+    tags,
+    ...(external ? { external } : {}),
+  };
+}
+
+/** A file the user does not own: a dependency in node_modules or one of TypeScript's libs. */
+export function isExternalFile(sourceFile: ts.SourceFile): boolean {
+  return (
+    sourceFile.hasNoDefaultLib ||
+    /[\\/]node_modules[\\/]/.test(sourceFile.fileName) ||
+    /^\/?lib\.[^\\/]*\.d\.ts$/.test(sourceFile.fileName)
+  );
 }
 
 /**
  * The JSDoc of the type alias a declaration's type annotation names, for aliases the checker
  * forgets (an alias of a primitive, `type Slug = string`, is plain `string` to the checker).
  */
-export function aliasDocsOfTypeNode(
-  node: ts.Node | undefined,
-  checker: ts.TypeChecker,
-): DocAnnotations | undefined {
-  if (node === undefined || !ts.isTypeReferenceNode(node)) return undefined;
-  let symbol = checker.getSymbolAtLocation(node.typeName);
-  if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  if (symbol === undefined || !(symbol.flags & ts.SymbolFlags.TypeAlias)) return undefined;
-  const docs = symbolDocs(symbol, checker);
-  return docs.description === undefined && docs.tags.length === 0 ? undefined : docs;
-}
 
 /** The type annotation of a property or parameter declaration, if it has one. */
 export function declaredTypeNode(declaration: ts.Node | undefined): ts.TypeNode | undefined {

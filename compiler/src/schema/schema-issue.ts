@@ -10,4 +10,6 @@ export interface SchemaIssue {
   fix: string;
   /** The declaration that carries the type, when it is not the parameter itself. */
   declaration?: ts.Node;
+  /** The exact spot to report (a JSDoc tag), when it is not the parameter. */
+  at?: ts.Node;
 }

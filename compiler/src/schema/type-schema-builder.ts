@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Json, JsonObject } from '../json-types';
-import { aliasDocsOfTypeNode, declaredTypeNode, symbolDocs } from './doc-reader';
+import { declaredTypeNode, symbolDocs } from './doc-reader';
 import { applyAnnotations, type DocAnnotations } from './jsdoc-annotations';
 import type { SchemaIssue } from './schema-issue';
 import { templatePattern } from './template-pattern';
@@ -88,28 +88,173 @@ export class TypeSchemaBuilder {
     return { $ref: `#/$defs/${name}` };
   }
 
-  /** Applies JSDoc to a schema, reporting unreadable tags. */
+  /** Applies JSDoc to a schema, reporting unreadable and unknown tags at the tag. */
   annotate(schema: JsonObject, docs: DocAnnotations, path: string, declaration?: ts.Node): void {
     for (const problem of applyAnnotations(schema, docs))
-      this.reportIssue({ path, message: problem, fix: 'correct the JSDoc tag', declaration });
+      this.reportIssue({
+        path,
+        message: problem.message,
+        fix: problem.fix,
+        declaration,
+        ...(problem.node === undefined ? {} : { at: problem.node }),
+      });
   }
 
-  private reportIssue(issue: SchemaIssue): void {
+  /** Reports a problem found outside the type walk (a tag of the method's JSDoc). */
+  reportIssue(issue: SchemaIssue): void {
     this.issues++;
     this.report(issue);
   }
 
-  /** Applies the docs of an alias named by a type annotation when the checker lost the alias. */
-  annotateDeclared(
-    schema: JsonObject,
+  /**
+   * The schema of `type` as written at `typeNode` (a parameter's or property's annotation).
+   * The checker forgets type aliases of primitives (`type Email = string` is plain `string`),
+   * so their JSDoc is applied here from the syntax, wherever the annotation names them:
+   * directly, through an alias chain, as an array or tuple element, in a union, as the value of
+   * a `Record`. Inside other generics (`Page<Email>`) the alias is gone: that is reported.
+   */
+  schemaOfNode(
     type: ts.Type,
     typeNode: ts.TypeNode | undefined,
     path: string,
     declaration?: ts.Node,
-  ): void {
-    if (type.aliasSymbol !== undefined) return;
-    const docs = aliasDocsOfTypeNode(typeNode, this.checker);
-    if (docs !== undefined) this.annotate(schema, docs, path, declaration);
+  ): JsonObject {
+    if (typeNode === undefined || !this.mentionsLostAlias(typeNode, new Set()))
+      return this.schemaOf(type, path, declaration);
+    return this.fromNode(type, typeNode, path, declaration);
+  }
+
+  /** The alias a type reference names (import aliases followed), when it is a type alias. */
+  private aliasOf(node: ts.TypeReferenceNode): ts.Symbol | undefined {
+    let symbol = this.checker.getSymbolAtLocation(node.typeName);
+    if (symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias)
+      symbol = this.checker.getAliasedSymbol(symbol);
+    return symbol !== undefined && symbol.flags & ts.SymbolFlags.TypeAlias ? symbol : undefined;
+  }
+
+  /** The declaration of a type alias the checker does not keep on its type (an alias of a primitive). */
+  private lostAlias(
+    node: ts.TypeReferenceNode,
+  ): { symbol: ts.Symbol; declaration: ts.TypeAliasDeclaration } | undefined {
+    const symbol = this.aliasOf(node);
+    const declaration = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+    if (symbol === undefined || declaration === undefined || declaration.typeParameters !== undefined)
+      return undefined;
+    if (this.checker.getTypeFromTypeNode(node).aliasSymbol === symbol) return undefined;
+    return { symbol, declaration };
+  }
+
+  private hasDocs(symbol: ts.Symbol): boolean {
+    const docs = symbolDocs(symbol, this.checker);
+    return docs.description !== undefined || docs.tags.length > 0;
+  }
+
+  /** True when the annotation names, somewhere the type walk cannot see it, an alias with JSDoc. */
+  private mentionsLostAlias(node: ts.TypeNode, seen: Set<ts.Symbol>): boolean {
+    if (
+      ts.isParenthesizedTypeNode(node) ||
+      ts.isTypeOperatorNode(node) ||
+      ts.isOptionalTypeNode(node) ||
+      ts.isRestTypeNode(node)
+    )
+      return this.mentionsLostAlias(node.type, seen);
+    if (ts.isNamedTupleMember(node)) return this.mentionsLostAlias(node.type, seen);
+    if (ts.isArrayTypeNode(node)) return this.mentionsLostAlias(node.elementType, seen);
+    if (ts.isTupleTypeNode(node)) return node.elements.some((e) => this.mentionsLostAlias(e, seen));
+    if (ts.isUnionTypeNode(node)) return node.types.some((t) => this.mentionsLostAlias(t, seen));
+    if (!ts.isTypeReferenceNode(node)) return false;
+    const lost = this.lostAlias(node);
+    if (lost !== undefined) {
+      if (seen.has(lost.symbol)) return false;
+      seen.add(lost.symbol);
+      return this.hasDocs(lost.symbol) || this.mentionsLostAlias(lost.declaration.type, seen);
+    }
+    return (node.typeArguments ?? []).some((t) => this.mentionsLostAlias(t, seen));
+  }
+
+  private fromNode(type: ts.Type, node: ts.TypeNode, path: string, declaration?: ts.Node): JsonObject {
+    if (ts.isParenthesizedTypeNode(node) || ts.isNamedTupleMember(node) || ts.isOptionalTypeNode(node))
+      return this.fromNode(type, node.type, path, declaration);
+    if (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)
+      return this.fromNode(type, node.type, path, declaration);
+    if (!ts.isUnionTypeNode(node)) {
+      // An optional slot's type has `undefined` in it, which its annotation does not name.
+      const defined = this.withoutUndefined(type);
+      if (defined === undefined) return this.schemaOf(type, path, declaration);
+      type = defined;
+    }
+    const checker = this.checker;
+    if (ts.isTypeReferenceNode(node)) {
+      const lost = this.lostAlias(node);
+      if (lost !== undefined) {
+        const schema = { ...this.fromNode(type, lost.declaration.type, path, declaration) };
+        if (this.hasDocs(lost.symbol))
+          this.annotate(schema, symbolDocs(lost.symbol, checker), path, declaration);
+        return schema;
+      }
+      const args = node.typeArguments ?? [];
+      if (checker.isArrayType(type) && args.length === 1)
+        return this.arrayOf(type, args[0], path, declaration);
+      const record = args.length === 2 && ts.isIdentifier(node.typeName) && node.typeName.text === 'Record';
+      const schema = this.schemaOf(type, path, declaration);
+      const index = checker.getIndexInfosOfType(type).find((info) => !(info.keyType.flags & F.ESSymbolLike));
+      if (record && index !== undefined && typeof schema.additionalProperties === 'object')
+        return {
+          ...schema,
+          additionalProperties: this.schemaOfNode(index.type, args[1], `${path}[key]`, declaration),
+        };
+      const lostArg = args.find((a) => this.mentionsLostAlias(a, new Set()));
+      if (lostArg !== undefined)
+        this.reportIssue({
+          path,
+          message: `the JSDoc of the type alias in \`${lostArg.getText()}\` is lost inside \`${node.getText()}\`: TypeScript erases aliases of primitives passed to a generic`,
+          fix: 'name the alias where the value is declared (a property or parameter typed with it, or `Alias[]`), or make the alias a branded type (`string & { __format?: "email" }`)',
+          declaration,
+          at: lostArg,
+        });
+      return schema;
+    }
+    if (ts.isArrayTypeNode(node) && checker.isArrayType(type))
+      return this.arrayOf(type, node.elementType, path, declaration);
+    if (ts.isTupleTypeNode(node) && checker.isTupleType(type))
+      return this.tuple(type as ts.TupleTypeReference, path, declaration, node.elements);
+    if (ts.isUnionTypeNode(node) && type.flags & F.Union) return this.unionOfNodes(node, path, declaration);
+    return this.schemaOf(type, path, declaration);
+  }
+
+  private withoutUndefined(type: ts.Type): ts.Type | undefined {
+    if (!(type.flags & F.Union)) return type;
+    const members = (type as ts.UnionType).types.filter((t) => !(t.flags & (F.Undefined | F.Void)));
+    if (members.length === (type as ts.UnionType).types.length) return type;
+    return members.length === 1 ? members[0] : undefined;
+  }
+
+  private arrayOf(
+    type: ts.Type,
+    elementNode: ts.TypeNode | undefined,
+    path: string,
+    declaration?: ts.Node,
+  ): JsonObject {
+    const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+    return {
+      type: 'array',
+      items: element === undefined ? {} : this.schemaOfNode(element, elementNode, `${path}[]`, declaration),
+    };
+  }
+
+  /** A union built member by member from its annotation, so each member keeps its alias's JSDoc. */
+  private unionOfNodes(node: ts.UnionTypeNode, path: string, declaration?: ts.Node): JsonObject {
+    let nullable = false;
+    const schemas: JsonObject[] = [];
+    for (const member of node.types) {
+      const type = this.checker.getTypeFromTypeNode(member);
+      if (type.flags & (F.Undefined | F.Void)) continue;
+      if (type.flags & F.Null) nullable = true;
+      else schemas.push(this.schemaOfNode(type, member, path, declaration));
+    }
+    if (schemas.length === 0) return nullable ? { type: 'null' } : { not: {} };
+    const merged = mergeLiterals(schemas);
+    return nullable ? withNull(merged) : merged;
   }
 
   private isGuarded(type: ts.Type): boolean {
@@ -323,8 +468,7 @@ export class TypeSchemaBuilder {
       }
       const propertyType = this.checker.getTypeOfSymbol(property);
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0 || includesUndefined(propertyType);
-      const schema = { ...this.schemaOf(propertyType, at, decl) };
-      this.annotateDeclared(schema, propertyType, declaredTypeNode(decl), at, decl);
+      const schema = { ...this.schemaOfNode(propertyType, declaredTypeNode(decl), at, decl) };
       this.annotate(schema, symbolDocs(property, this.checker), at, decl);
       props[name] = schema;
       if (!optional) required.push(name);
@@ -340,7 +484,12 @@ export class TypeSchemaBuilder {
     return out;
   }
 
-  private tuple(type: ts.TupleTypeReference, path: string, declaration?: ts.Node): JsonObject {
+  private tuple(
+    type: ts.TupleTypeReference,
+    path: string,
+    declaration?: ts.Node,
+    nodes?: readonly ts.TypeNode[],
+  ): JsonObject {
     const target = type.target;
     const elements = this.checker.getTypeArguments(type);
     const prefixItems: Json[] = [];
@@ -348,7 +497,12 @@ export class TypeSchemaBuilder {
     let minItems = 0;
     elements.forEach((element, i) => {
       const flag = target.elementFlags[i] ?? ts.ElementFlags.Required;
-      const schema = this.schemaOf(element, `${path}[${i}]`, declaration);
+      const schema = this.schemaOfNode(
+        element,
+        tupleElementNode(nodes, elements.length, i, flag),
+        `${path}[${i}]`,
+        declaration,
+      );
       if (flag & ts.ElementFlags.Variable) rest = schema;
       else {
         prefixItems.push(schema);
@@ -359,6 +513,22 @@ export class TypeSchemaBuilder {
     if (rest === false) out.maxItems = prefixItems.length;
     return out;
   }
+}
+
+/** The annotation of a tuple element's value (a rest element's item), when the annotation lines up with the type. */
+function tupleElementNode(
+  nodes: readonly ts.TypeNode[] | undefined,
+  count: number,
+  i: number,
+  flag: ts.ElementFlags,
+): ts.TypeNode | undefined {
+  if (nodes === undefined || nodes.length !== count) return undefined;
+  let node = nodes[i];
+  if (node !== undefined && ts.isNamedTupleMember(node)) node = node.type;
+  if (node !== undefined && ts.isRestTypeNode(node)) node = node.type;
+  if (node !== undefined && flag & ts.ElementFlags.Rest)
+    return ts.isArrayTypeNode(node) ? node.elementType : undefined;
+  return node;
 }
 
 function intrinsicName(type: ts.Type): string | undefined {
