@@ -35,34 +35,54 @@ const ROW_FACTS: CallFacts<RunRecord> = {
   blockedOnCall: (r) => r.waitingOnRun !== null || r.waitingReason === 'outcome_unknown',
 };
 
+/**
+ * At a fork: a call whose outcome was unknown may be one the fork revoked (it is asked again, so
+ * the run no longer waits on it); `unknownRevoked` says so.
+ */
+interface ForkView {
+  r: RunRecord;
+  unknownRevoked: boolean;
+}
+const FORK_FACTS: CallFacts<ForkView> = {
+  awaitingApprovals: (f) => f.r.pendingApprovals,
+  blockedOnCall: (f) =>
+    f.r.waitingOnRun !== null || (f.r.waitingReason === 'outcome_unknown' && !f.unknownRevoked),
+};
+
+interface Standing {
+  awaiting: boolean;
+  unknown: boolean;
+  waitingOn: string | null;
+}
+const NOT_WAITING: Standing = { awaiting: false, unknown: false, waitingOn: null };
+const AWAITING: Standing = { awaiting: true, unknown: false, waitingOn: null };
+const UNKNOWN: Standing = { awaiting: false, unknown: true, waitingOn: null };
+
 /** Where one revoked call of a fork stood, from the events before `run.forked` in the same append. */
-function revokedCallStanding(
-  events: readonly StoredEvent[],
-  forkIndex: number,
-  callId: string,
-): { awaiting: boolean; waitingOn: string | null } {
+function revokedCallStanding(events: readonly StoredEvent[], forkIndex: number, callId: string): Standing {
   for (let i = forkIndex - 1; i >= 0; i--) {
     const e = events[i] as StoredEvent;
     const d = e.data as { callId?: unknown };
     if (d === null || typeof d !== 'object' || d.callId !== callId) continue;
     switch (e.type) {
       case 'approval.requested':
-        return { awaiting: true, waitingOn: null };
+        return AWAITING;
       case 'approval.granted':
-        return { awaiting: !(e.data as EventPayloads['approval.granted']).complete, waitingOn: null };
+        return (e.data as EventPayloads['approval.granted']).complete ? NOT_WAITING : AWAITING;
       case 'tool.suspended':
-        return { awaiting: false, waitingOn: (e.data as EventPayloads['tool.suspended']).waitingOn };
+        return { ...NOT_WAITING, waitingOn: (e.data as EventPayloads['tool.suspended']).waitingOn };
+      case 'tool.outcome_unknown':
+        return UNKNOWN;
       case 'approval.rejected':
       case 'approval.expired':
       case 'tool.requested':
       case 'tool.started':
       case 'tool.completed':
       case 'tool.failed':
-      case 'tool.outcome_unknown':
-        return { awaiting: false, waitingOn: null };
+        return NOT_WAITING;
     }
   }
-  return { awaiting: false, waitingOn: null };
+  return NOT_WAITING;
 }
 
 /**
@@ -94,6 +114,7 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
   r.waitingOnRun = r.waitingOnRun ?? null;
   // A parked row that is runnable can only be so because a cancel was requested.
   let cancelRequested = prev?.runnable === true && prev.status === 'waiting_on_human';
+  let fork: ForkView | undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as StoredEvent;
     switch (e.type) {
@@ -137,17 +158,23 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
       case 'run.cancel_requested':
         cancelRequested = true;
         break;
-      case 'run.forked':
+      case 'run.forked': {
+        fork = { r, unknownRevoked: false };
         for (const callId of (e.data as EventPayloads['run.forked']).revokedApprovals ?? []) {
           const standing = revokedCallStanding(events, i, callId);
           const awaiting = standing.awaiting || Object.hasOwn(deadlines, callId);
           if (awaiting) r.pendingApprovals = Math.max(0, r.pendingApprovals - 1);
           dropDeadline(callId);
           if (standing.waitingOn !== null && standing.waitingOn === r.waitingOnRun) r.waitingOnRun = null;
+          if (standing.unknown) fork.unknownRevoked = true;
         }
         break;
+      }
     }
-    const next = lifecycleTransition(r.status, r.waitingReason, e, ROW_FACTS, r);
+    const next =
+      e.type === 'run.forked' && fork
+        ? lifecycleTransition(r.status, r.waitingReason, e, FORK_FACTS, fork)
+        : lifecycleTransition(r.status, r.waitingReason, e, ROW_FACTS, r);
     if (next) {
       r.status = next.status;
       r.waitingReason = next.waitingReason;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  foldEvents,
   InMemoryStore,
   type NewEvent,
   projectRunRecord,
@@ -144,5 +145,48 @@ describe('runs row: what a scheduler needs without folding', () => {
     const next = projectRunRecord(prev, [e(4, 'approval.rejected', { callId: 'c', by: 'b' })]);
     expect(JSON.stringify(prev)).toBe(frozen);
     expect(next.approvalDeadlines).toEqual({});
+  });
+});
+
+describe('runs row of a fork', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  const e = (seq: number, type: string, data: unknown): StoredEvent =>
+    ({ runId: 'f', seq, id: `f${seq}`, type, v: 1, at, data }) as StoredEvent;
+  const prefix = [
+    e(1, 'run.started', { agent: 'a', input: null }),
+    e(2, 'node.entered', { node: 'n', visit: 1 }),
+    e(3, 'tool.requested', { callId: 'c1', stepKey: '1:0', tool: 't', args: {}, argsHash: 'h' }),
+    e(4, 'approval.requested', {
+      callId: 'c1',
+      tool: 't',
+      argsHash: 'h',
+      roles: ['sre', 'lead'],
+      deadline: D1,
+    }),
+    e(5, 'approval.granted', {
+      callId: 'c1',
+      tool: 't',
+      by: 'a',
+      role: 'sre',
+      argsHash: 'h',
+      complete: false,
+    }),
+    e(6, 'run.waiting', { reason: 'approval', node: 'n' }),
+  ];
+
+  it('a revoked partial chain no longer counts as pending, and the run is no longer parked (as the fold says)', () => {
+    const forked = [...prefix, e(7, 'run.forked', { fromRunId: 'src', atSeq: 6, revokedApprovals: ['c1'] })];
+    const row = projectRunRecord(undefined, forked);
+    const state = foldEvents(undefined, forked)!;
+    expect(state).toMatchObject({ status: 'pending' });
+    expect(state.waitingReason).toBeUndefined();
+    expect(row).toMatchObject({
+      status: 'pending',
+      waitingReason: null,
+      pendingApprovals: 0,
+      approvalDeadlines: {},
+      nextDueAtMs: null,
+      runnable: true,
+    });
   });
 });
