@@ -79,13 +79,13 @@ function everyError(): KestrionError[] {
 }
 
 /** Every class exported by a package that extends KestrionError (abstract bases excluded). */
-function exportedErrorClasses(...modules: object[]): Set<Function> {
+function exportedErrorClasses(...modules: object[]): Set<abstract new (...args: never[]) => unknown> {
   const abstract = new Set<unknown>([core.InfrastructureError, core.RunStatusError, core.ApprovalError]);
   return new Set(
     modules
       .flatMap((m) => Object.values(m))
       .filter(
-        (v): v is Function =>
+        (v): v is abstract new (...args: never[]) => unknown =>
           typeof v === 'function' &&
           (v === KestrionError || v.prototype instanceof KestrionError) &&
           !abstract.has(v),
@@ -115,7 +115,8 @@ describe('the closed error-code table', () => {
   });
 
   it("gives each error the table's retryable default unless its class decides per failure", () => {
-    const perFailure = (e: KestrionError) => e instanceof core.ProviderError || e instanceof core.StoreError;
+    const perFailure = (e: KestrionError): boolean =>
+      e instanceof core.ProviderError || e instanceof core.StoreError;
     const wrong = errors
       .filter((e) => !perFailure(e) && e.retryable !== ERROR_CODES[e.code].retryable)
       .map((e) => `${e.name} (${e.code}): ${e.retryable}`);
