@@ -9,6 +9,7 @@ const config: Config = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
     '^@kestrion/(core|store|testing|agent|anthropic|openai|ollama)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@kestrion/core/(store-kit|provider-kit)$': '<rootDir>/packages/core/src/$1.ts',
     '^@kestrion/compiler$': '<rootDir>/compiler/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -36,8 +36,49 @@ const kyselyBesideBundle = {
   },
 };
 
+/**
+ * A package with subpath entries (core: `.`, `./store-kit`, `./provider-kit`) is bundled once:
+ * every entry's names go into one `<name>.bundle.js` beside a tiny `<entry>.bundle.js` per entry
+ * that re-exports its own names from it. One copy of each module, so a class (an error thrown
+ * by store-kit code, caught by an application with `instanceof`) is the same from every entry.
+ */
+const ENTRIES = { 'packages/core': ['index', 'store-kit', 'provider-kit'] };
+
+/** Every relative import of an entry file goes to the shared bundle. */
+const toSharedBundle = (shared) => ({
+  name: 'entry-to-shared-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: `./${shared}`, external: true },
+    );
+  },
+});
+
 for (const dir of BUNDLED) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const entries = ENTRIES[dir];
+  if (entries) {
+    const shared = `${pkg.name.split('/').pop()}.bundle.js`;
+    await build({
+      ...common,
+      stdin: {
+        contents: entries.map((e) => `export * from './${e}.js';`).join('\n'),
+        resolveDir: join(dir, 'dist'),
+        sourcefile: 'entries.js',
+      },
+      outfile: join(dir, 'dist', shared),
+      external: ALWAYS_EXTERNAL,
+    });
+    for (const entry of entries)
+      await build({
+        ...common,
+        sourcemap: false,
+        entryPoints: [join(dir, 'dist', `${entry}.js`)],
+        outfile: join(dir, 'dist', `${entry}.bundle.js`),
+        plugins: [toSharedBundle(shared)],
+      });
+    continue;
+  }
   const usesKysely = Object.keys(pkg.dependencies ?? {}).includes('kysely');
   const external = [...ALWAYS_EXTERNAL, ...Object.keys(pkg.dependencies ?? {}).filter((d) => d !== 'kysely')];
   await build({

@@ -6,7 +6,8 @@
  */
 import { writeSync } from 'node:fs';
 import { Agent, type AgentRun } from '@kestrion/agent';
-import { RunBusyError, isTerminal, loadRunState, randomIds } from '@kestrion/core';
+import { RunBusyError, isTerminal, randomIds } from '@kestrion/core';
+import { loadRunState } from '@kestrion/core/store-kit';
 import { openai } from '@kestrion/openai';
 import { openStore } from '@kestrion/store';
 import { EffectLedger, KillingStore } from '@kestrion/testing';

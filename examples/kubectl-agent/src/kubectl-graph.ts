@@ -1,5 +1,5 @@
 import { END, defineGraph, type Graph, type Json, type ModelRequest } from '@kestrion/core';
-import { ScriptedProvider } from '@kestrion/testing';
+import { ScriptedProvider } from '@kestrion/core/provider-kit';
 import type { ClusterState, FakeCluster } from './fake-cluster';
 
 const MODEL = 'scripted-sre';

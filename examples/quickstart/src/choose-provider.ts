@@ -1,5 +1,5 @@
 import type { ModelRequest, Provider } from '@kestrion/core';
-import { ScriptedProvider } from '@kestrion/testing';
+import { ScriptedProvider } from '@kestrion/core/provider-kit';
 
 /**
  * Anthropic when ANTHROPIC_API_KEY is set, OpenAI when OPENAI_API_KEY is set, Ollama when

@@ -28,14 +28,6 @@ export type { ToolsOfOptions } from './tools/tools-of';
 export type { BoundTool, ToolContext } from './tools/bound-tool';
 export { validateArgs } from './tools/validate-args';
 export type { ArgsValidation } from './tools/validate-args';
-export {
-  toOpenAIStrictSchema,
-  fromOpenAIStrictArgs,
-  OPENAI_STRICT_FORMATS,
-  OPENAI_STRICT_KEYWORDS,
-} from './schema/openai-strict-schema';
-export { toAnthropicInputSchema } from './schema/anthropic-input-schema';
-export { toOllamaSchema } from './schema/ollama-schema';
 export { Agent } from './runtime/agent';
 export type { AgentRun, AgentStreamItem } from './runtime/agent';
 export { toolSpecsFor } from './runtime/tool-specs';

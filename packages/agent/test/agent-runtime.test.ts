@@ -1,4 +1,5 @@
-import { FakeClock, InMemoryStore, toolCallFromText, type ToolManifest } from '@kestrion/core';
+import { FakeClock, InMemoryStore, type ToolManifest } from '@kestrion/core';
+import { toolCallFromText } from '@kestrion/core/provider-kit';
 import { fuzzedToolArguments, ScriptedProvider } from '@kestrion/testing';
 import { Agent, validateArgs } from '../src/index';
 import { OpsAgent } from './fixtures/runtime/ops-agent';

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  DEFAULT_MAX_EVENT_BYTES,
   InMemoryStore,
   type JsonObject,
+  type ModelToolSpec,
+  type ProviderTool,
   type StoredEvent,
   type ToolManifest,
 } from '@kestrion/core';
+import { DEFAULT_MAX_EVENT_BYTES } from '@kestrion/core/store-kit';
 import { join } from 'node:path';
 import { ManifestCompiler } from '@kestrion/compiler';
 import { openai } from '@kestrion/openai';
 import { FakeOpenAIServer, ScriptedProvider } from '@kestrion/testing';
-import { Agent, fromOpenAIStrictArgs, toOpenAIStrictSchema } from '../src/index';
+import { Agent } from '../src/index';
 import { PodAgent, SupportDesk } from './fixtures/tool-call-args/pod-agent';
 import { call } from './runtime-fixture';
 
@@ -81,6 +83,44 @@ describe('OpenAI strict mode: nulls for omitted optional parameters', () => {
   });
 });
 
+describe('provider hooks on the Provider port', () => {
+  // A provider's tool view and argument mapping come through the port: the agent knows no
+  // vendor, so a new provider never edits @kestrion/agent.
+  class Hooked extends ScriptedProvider {
+    readonly seen: Array<{ tool: string; offered: ModelToolSpec; args: JsonObject }> = [];
+    toolSpec(t: ProviderTool): ModelToolSpec {
+      return { name: t.name, description: `[hooked] ${t.description}`, parameters: { type: 'object' } };
+    }
+    normalizeToolArguments(t: ProviderTool, offered: ModelToolSpec, args: JsonObject): JsonObject {
+      this.seen.push({ tool: t.name, offered, args });
+      return { filter: { name: String((args.filter as JsonObject).name).toUpperCase() } };
+    }
+  }
+
+  it('offers tools in the provider view and maps arguments back before validation', async () => {
+    const provider = new Hooked([
+      { toolCalls: [call('c1', 'findPods', { filter: { name: 'web' }, bogus: 1 })] },
+      { text: 'One pod.' },
+    ]);
+    const pods = new PodAgent();
+    const done = await new Agent(pods, { provider, store: new InMemoryStore(), model: 'm', manifest }).run(
+      'find',
+    );
+    expect(done.status).toBe('completed');
+    const offered = provider.requests[0]?.tools?.find((t) => t.name === 'findPods');
+    expect(offered).toMatchObject({ parameters: { type: 'object' } });
+    expect(offered?.description).toMatch(/^\[hooked\]/);
+    expect(provider.seen).toEqual([
+      {
+        tool: 'findPods',
+        offered: expect.objectContaining({ name: 'findPods' }),
+        args: { filter: { name: 'web' }, bogus: 1 },
+      },
+    ]);
+    expect(pods.seen[0]?.[0]).toEqual({ name: 'WEB' });
+  });
+});
+
 describe('handoff to an agent that does not exist', () => {
   it.each([
     ['with handoffs', true],
@@ -129,69 +169,5 @@ describe('tool-call arguments', () => {
     expect(done).toMatchObject({ status: 'completed', output: 'Saved.' });
     for (const e of await eventsOf(store, done.id))
       expect(JSON.stringify(e.data).split(blob).length - 1).toBeLessThanOrEqual(1);
-  });
-});
-
-describe('fromOpenAIStrictArgs', () => {
-  const optionalNested = {
-    type: 'object',
-    properties: { id: { type: 'string' }, note: { type: 'string' } },
-    required: ['id'],
-    additionalProperties: false,
-  };
-
-  it('maps nulls back through arrays, tuples, $refs and unions, and only where the original refuses null', () => {
-    const schema: JsonObject = {
-      type: 'object',
-      $defs: { Item: optionalNested },
-      properties: {
-        list: { type: 'array', items: { $ref: '#/$defs/Item' } },
-        pair: { type: 'array', prefixItems: [optionalNested, { type: 'string' }], items: false },
-        either: {
-          anyOf: [
-            {
-              type: 'object',
-              properties: { kind: { const: 'a' }, x: { type: 'number' } },
-              required: ['kind'],
-            },
-            {
-              type: 'object',
-              properties: { kind: { const: 'b' }, x: { type: ['number', 'null'] } },
-              required: ['kind'],
-            },
-          ],
-        },
-        anything: {},
-        maybe: { anyOf: [{ type: 'string' }, { type: 'null' }] },
-        only: { enum: ['x', 'y'] },
-      },
-      additionalProperties: false,
-    };
-    expect(toOpenAIStrictSchema(schema)).toBeDefined();
-    const sent: JsonObject = {
-      list: [
-        { id: '1', note: null },
-        { id: '2', note: 'n' },
-      ],
-      pair: [{ id: '3', note: null }, 'tail'],
-      either: { kind: 'b', x: null },
-      anything: null,
-      maybe: null,
-      only: null,
-    };
-    expect(fromOpenAIStrictArgs(schema, sent)).toEqual({
-      list: [{ id: '1' }, { id: '2', note: 'n' }],
-      pair: [{ id: '3' }, 'tail'],
-      either: { kind: 'b', x: null },
-      anything: null,
-      maybe: null,
-    });
-    expect(fromOpenAIStrictArgs(schema, { either: { kind: 'a', x: null } })).toEqual({
-      either: { kind: 'a' },
-    });
-    expect(sent.list).toEqual([
-      { id: '1', note: null },
-      { id: '2', note: 'n' },
-    ]); // the input is not changed
   });
 });

@@ -1,10 +1,5 @@
-import {
-  FakeClock,
-  InMemoryStore,
-  MAX_TOOL_ARGUMENT_DEPTH,
-  toolCallFromText,
-  type ToolManifest,
-} from '@kestrion/core';
+import { FakeClock, InMemoryStore, type ToolManifest } from '@kestrion/core';
+import { MAX_TOOL_ARGUMENT_DEPTH, toolCallFromText } from '@kestrion/core/provider-kit';
 import { ScriptedProvider } from '@kestrion/testing';
 import { Agent } from '../src/index';
 import { OpsAgent } from './fixtures/runtime/ops-agent';

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, AnthropicError } from '@anthropic-ai/sdk';
-import { type ProviderError, translateSdkError } from '@kestrion/core';
+import type { ProviderError } from '@kestrion/core';
+import { translateSdkError } from '@kestrion/core/provider-kit';
 
 export const PROVIDER_NAME = 'anthropic';
 

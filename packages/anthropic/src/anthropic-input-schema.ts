@@ -1,5 +1,5 @@
 import { ConfigurationError, type JsonObject } from '@kestrion/core';
-import { isSchemaObject } from './schema-node';
+import { isSchemaObject } from '@kestrion/core/provider-kit';
 
 /**
  * The parameter schema as Anthropic's `input_schema`: a JSON Schema whose root is

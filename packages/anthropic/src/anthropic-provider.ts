@@ -1,22 +1,27 @@
 import Anthropic from '@anthropic-ai/sdk';
 import {
   ConfigurationError,
+  type CompleteOptions,
+  type EventCost,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelToolSpec,
+  type Provider,
+  type ProviderTool,
+} from '@kestrion/core';
+import {
   costOf,
   priceOf,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
-  type CompleteOptions,
-  type EventCost,
   type ModelPrice,
-  type ModelRequest,
-  type ModelResponse,
-  type Provider,
   type RetryPolicy,
-} from '@kestrion/core';
+} from '@kestrion/core/provider-kit';
 import { PROVIDER_NAME, translateAnthropicError } from './anthropic-errors';
 import { DEFAULT_MAX_TOKENS, toAnthropicParams } from './anthropic-messages';
+import { toAnthropicInputSchema } from './anthropic-input-schema';
 import { AnthropicStreamAccumulator, fromMessage } from './anthropic-response';
 
 export interface AnthropicOptions {
@@ -41,8 +46,8 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_PROVIDER_TIMEOUT_MS;
 /**
  * A Provider on Anthropic's Messages API through the official SDK. Streams (SSE) when the call
  * passes `onTextDelta`, else asks for one JSON message; both give the same response. Tool
- * schemas are sent as given, so pass them through `toAnthropicInputSchema` (from
- * `@kestrion/agent`). Retries are Kestrion's ({@link RetryPolicy}); the SDK's are disabled.
+ * schemas are sent as given; `toolSpec` gives a tool's `input_schema` view (`toAnthropicInputSchema`,
+ * which a runtime such as `@kestrion/agent` calls through the Provider port). Retries are Kestrion's ({@link RetryPolicy}); the SDK's are disabled.
  */
 export function anthropic(model: string, options: AnthropicOptions = {}): Provider {
   return new AnthropicProvider(model, options);
@@ -94,6 +99,15 @@ export class AnthropicProvider implements Provider {
       },
       (attempt) => this.attempt(params, attempt, timeoutMs),
     );
+  }
+
+  /** The tool with its parameters as Anthropic's `input_schema` (an object schema at the root). */
+  toolSpec(tool: ProviderTool): ModelToolSpec {
+    return {
+      name: tool.name,
+      description: tool.description,
+      parameters: toAnthropicInputSchema(tool.parameters),
+    };
   }
 
   cost(response: ModelResponse): EventCost {

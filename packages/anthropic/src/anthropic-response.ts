@@ -1,12 +1,11 @@
 import {
   IncompleteResponseError,
-  toolCallFromText,
-  toolCallFromValue,
   type ModelResponse,
   type ModelToolCall,
   type ModelUsage,
   type StopReason,
 } from '@kestrion/core';
+import { toolCallFromText, toolCallFromValue } from '@kestrion/core/provider-kit';
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 
 interface WireUsage {

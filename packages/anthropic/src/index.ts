@@ -3,3 +3,4 @@ export { anthropic, AnthropicProvider, DEFAULT_TIMEOUT_MS } from './anthropic-pr
 export type { AnthropicOptions } from './anthropic-provider';
 export { toAnthropicParams, toAnthropicMessages, DEFAULT_MAX_TOKENS } from './anthropic-messages';
 export { translateAnthropicError } from './anthropic-errors';
+export { toAnthropicInputSchema } from './anthropic-input-schema';

@@ -1,4 +1,6 @@
-// @kestrion/core — the public API. Every export here is a decision; keep the list explicit.
+// @kestrion/core — the application entry: what a program that runs agents needs. Every export
+// here is a decision; keep the list explicit. Implementers have their own entries:
+// `@kestrion/core/store-kit` (a Store) and `@kestrion/core/provider-kit` (a Provider).
 export {
   KestrionError,
   ConfigurationError,
@@ -51,15 +53,12 @@ export {
 } from './errors';
 export type { ErrorCode, ErrorCodeOf, ErrorCodeSpec, ErrorFault, EventErrorCode } from './errors';
 export type { Json, JsonObject } from './util/json';
-export { canonicalJson, findJsonProblem, formatJsonPath, MAX_JSON_DEPTH } from './util/json';
-export type { JsonProblem, JsonPathSegment } from './util/json';
-export { jsonHash } from './util/hash';
-export { REDACTED, scrubSecrets, scrubError, scrubUrl, urlPassword } from './util/secret-scrub';
+export { REDACTED } from './util/secret-scrub';
 export type { Clock } from './ports/clock';
-export { systemClock, FakeClock, isoAt } from './ports/clock';
+export { systemClock, FakeClock } from './ports/clock';
 export type { IdGenerator } from './ports/ids';
 export { randomIds, SequentialIds, timeOrderedIds } from './ports/ids';
-export type { EventCost, NewEvent, StoredEvent, RawEventRow } from './events/envelope';
+export type { EventCost, NewEvent, StoredEvent } from './events/envelope';
 export type {
   EventPayloads,
   EventType,
@@ -81,7 +80,6 @@ export type {
   ApprovalDecision,
 } from './state/run-state';
 export { TERMINAL_STATUSES, isTerminal } from './state/run-state';
-export { FOLD_VERSION, fold, foldEvents, foldInto } from './state/fold';
 export type {
   Store,
   RunRecord,
@@ -95,29 +93,11 @@ export type {
   ReadOptions,
   ClaimRequest,
 } from './store/store';
-export { projectRunRecord } from './store/run-projection';
-export { SNAPSHOTS_KEPT } from './store/store';
-export type { Redactor, CodecOptions } from './store/event-codec';
-export {
-  encodeEvents,
-  EventDecoder,
-  assertValidRunId,
-  patternRedactor,
-  DEFAULT_MAX_EVENT_BYTES,
-  MAX_RUN_ID_LENGTH,
-  MAX_EVENT_DATA_DEPTH,
-  MAX_EVENT_TYPE_LENGTH,
-  MAX_EVENT_ID_LENGTH,
-  encodeEventData,
-  eventTypeProblem,
-} from './store/event-codec';
-export type { RunCursor } from './store/run-cursor';
-export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';
-export { assertValidListQuery, assertDistinctEventIds } from './store/store-input-checks';
+export type { Redactor } from './store/event-codec';
+export { patternRedactor } from './store/event-codec';
 export { InMemoryStore } from './store/in-memory-store';
 export type { InMemoryStoreOptions } from './store/in-memory-store';
-export { loadRunState, snapshotProblem } from './store/load-run';
-export type { LoadRunOptions, LoadWarningHandler } from './store/load-run';
+export type { LoadWarningHandler } from './store/load-run';
 export type { JsonSchema, ToolManifest, ToolManifestEntry } from './tools/manifest';
 export type {
   ChatMessage,
@@ -128,6 +108,7 @@ export type {
   ModelUsage,
   StopReason,
   Provider,
+  ProviderTool,
   CompleteOptions,
 } from './providers/provider';
 export { Engine } from './engine/engine';
@@ -148,9 +129,7 @@ export type {
 export { ToolSuspension } from './engine/tool-definition';
 export type { RunLimits } from './engine/run-driver';
 export type { RunView, PendingApproval, UnknownOutcome } from './engine/run-view';
-export { toRunView } from './engine/run-view';
 export type { ApproveInput, RejectInput, OutcomeDecision } from './approvals/decisions';
-export { requiredRoles, approvalBindingProblem } from './approvals/approval-policy';
 export {
   StepMismatchError,
   ApprovalNotFoundError,
@@ -167,25 +146,6 @@ export {
   ProviderTimeoutError,
   ProviderCancelledError,
   IncompleteResponseError,
-  isRetryableStatus,
 } from './providers/provider-errors';
-export type { ProviderErrorOptions } from './providers/provider-errors';
-export {
-  DEFAULT_PROVIDER_TIMEOUT_MS,
-  DEFAULT_RETRY_POLICY,
-  providerRetryPolicy,
-  retryPolicy,
-  retryDelayMs,
-} from './providers/retry-policy';
-export type { ProviderRetryOptions, RetryPolicy } from './providers/retry-policy';
-export { parseRetryAfterMs } from './providers/retry-after';
-export type { HeaderLookup } from './providers/retry-after';
-export { runProviderCall } from './providers/provider-call';
-export type { AttemptContext, ProviderCallOptions } from './providers/provider-call';
-export { toolCallFromText, toolCallFromValue, MAX_TOOL_ARGUMENT_DEPTH } from './providers/tool-arguments';
-export { DEFAULT_PRICING, priceOf, costOf } from './providers/pricing';
-export type { ModelPrice, PricingTable } from './providers/pricing';
 export type { ReplayReport, ReplayDivergence } from './engine/replay';
 export type { RunObserver } from './engine/run-writer';
-export { translateSdkError } from './providers/sdk-error-translation';
-export type { SdkErrorClasses } from './providers/sdk-error-translation';

@@ -1,12 +1,11 @@
 import {
   CorruptLogError,
-  EventDecoder,
   EventRegistry,
   InMemoryStore,
-  type RawEventRow,
   UnsupportedVersionError,
   patternRedactor,
 } from '@kestrion/core';
+import { EventDecoder, type RawEventRow } from '@kestrion/core/store-kit';
 
 const row = (seq: number, v: number, data: unknown): RawEventRow => ({
   runId: 'r',

@@ -9,3 +9,4 @@ export {
 export type { OllamaOptions } from './ollama-provider';
 export { toOllamaBody, toOllamaMessage } from './ollama-messages';
 export type { OllamaChatBody, OllamaMessage } from './ollama-messages';
+export { toOllamaSchema } from './ollama-schema';

@@ -1,10 +1,5 @@
-import {
-  IncompleteResponseError,
-  parseRetryAfterMs,
-  ProviderConnectionError,
-  ProviderError,
-  scrubSecrets,
-} from '@kestrion/core';
+import { IncompleteResponseError, ProviderConnectionError, ProviderError } from '@kestrion/core';
+import { parseRetryAfterMs, scrubSecrets } from '@kestrion/core/provider-kit';
 import { OllamaAccumulator, PROVIDER_NAME, type OllamaChunk } from './ollama-response';
 
 /**

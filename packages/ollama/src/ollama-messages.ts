@@ -18,7 +18,7 @@ export interface OllamaChatBody {
 
 /**
  * The `/api/chat` body for a Kestrion request. `stream` is always explicit (Ollama streams by
- * default). Tool schemas are sent as given: pass them through `toOllamaSchema` first, since
+ * default). Tool schemas are sent as given: the provider's `toolSpec` (`toOllamaSchema`) makes them fit, since
  * Ollama reads only a simple subset. A tool result names its tool (`tool_name`): Ollama has no
  * call ids to match by.
  */

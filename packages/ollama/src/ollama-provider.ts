@@ -1,24 +1,29 @@
 import {
   ConfigurationError,
-  costOf,
   IncompleteResponseError,
+  type CompleteOptions,
+  type EventCost,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelToolSpec,
+  type Provider,
+  type ProviderTool,
+} from '@kestrion/core';
+import {
+  costOf,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
-  type CompleteOptions,
-  type EventCost,
   type ModelPrice,
-  type ModelRequest,
-  type ModelResponse,
-  type Provider,
   type RetryPolicy,
   scrubError,
   scrubSecrets,
   urlPassword,
-} from '@kestrion/core';
+} from '@kestrion/core/provider-kit';
 import { postJson, readJson, readNdjson } from './ollama-http';
 import { toOllamaBody } from './ollama-messages';
+import { toOllamaSchema } from './ollama-schema';
 import { OllamaAccumulator, PROVIDER_NAME } from './ollama-response';
 
 export interface OllamaOptions {
@@ -49,7 +54,8 @@ const FREE: ModelPrice = { inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 
  * `onTextDelta`, else asks for one JSON answer; both give the same response. Small models'
  * tool calls are recovered from: arguments may arrive as an object or as a string, and ones
  * that do not parse come back `malformed: true` with the raw text. Tool schemas are sent as
- * given: pass them through `toOllamaSchema` (from `@kestrion/agent`).
+ * given; `toolSpec` gives a tool's simplified view (`toOllamaSchema`), which a runtime such as
+ * `@kestrion/agent` calls through the Provider port.
  */
 export function ollama(model: string, options: OllamaOptions = {}): Provider {
   return new OllamaProvider(model, options);
@@ -109,6 +115,11 @@ export class OllamaProvider implements Provider {
       },
       (attempt) => this.attempt(body, attempt),
     );
+  }
+
+  /** The tool with its parameters in the simplified shape Ollama's tool API reads. */
+  toolSpec(tool: ProviderTool): ModelToolSpec {
+    return { name: tool.name, description: tool.description, parameters: toOllamaSchema(tool.parameters) };
   }
 
   cost(response: ModelResponse): EventCost {

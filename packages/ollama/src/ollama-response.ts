@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import {
   IncompleteResponseError,
   ProviderError,
-  toolCallFromValue,
   type ModelResponse,
   type ModelToolCall,
   type StopReason,
 } from '@kestrion/core';
+import { toolCallFromValue } from '@kestrion/core/provider-kit';
 
 export const PROVIDER_NAME = 'ollama';
 

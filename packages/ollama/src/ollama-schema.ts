@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '@kestrion/core';
-import { isSchemaObject, typesOf } from './schema-node';
+import { isSchemaObject, typesOf } from '@kestrion/core/provider-kit';
 
 const MAX_REF_DEPTH = 3;
 const KEPT = ['type', 'description', 'enum', 'properties', 'required', 'items'];

@@ -9,8 +9,8 @@ import type {
 /**
  * The Chat Completions body for a Kestrion request. Tool schemas are sent as given; a tool
  * marked `strict: true` is sent with `strict: true`, so its parameters must already be in the
- * strict subset (`toOpenAIStrictSchema` from `@kestrion/agent`, whose `fromOpenAIStrictArgs`
- * undoes the "optional becomes nullable" on the arguments). Tool results become `role: "tool"`
+ * strict subset (the provider's `toolSpec`; its `normalizeToolArguments` undoes the "optional
+ * becomes nullable" on the arguments). Tool results become `role: "tool"`
  * messages; the API has no error flag for them, so `isError` travels in the content only.
  */
 export function toOpenAIParams(request: ModelRequest): ChatCompletionCreateParamsBase {

@@ -1,23 +1,29 @@
 import OpenAI from 'openai';
 import {
   ConfigurationError,
+  type CompleteOptions,
+  type EventCost,
+  type JsonObject,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelToolSpec,
+  type Provider,
+  type ProviderTool,
+} from '@kestrion/core';
+import {
   costOf,
   priceOf,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   providerRetryPolicy,
   runProviderCall,
   type AttemptContext,
-  type CompleteOptions,
-  type EventCost,
   type ModelPrice,
-  type ModelRequest,
-  type ModelResponse,
-  type Provider,
   type RetryPolicy,
-} from '@kestrion/core';
+} from '@kestrion/core/provider-kit';
 import { PROVIDER_NAME, translateOpenAIError } from './openai-errors';
 import { toOpenAIParams } from './openai-messages';
 import { fromCompletion, OpenAIStreamAccumulator } from './openai-response';
+import { fromOpenAIStrictArgs, openAIToolSpec } from './openai-strict-schema';
 
 export interface OpenAIOptions {
   /** Defaults to `OPENAI_API_KEY`. */
@@ -91,6 +97,16 @@ export class OpenAIProvider implements Provider {
       },
       (attempt) => this.attempt(params, attempt, timeoutMs),
     );
+  }
+
+  /** OpenAI's strict function schema where the tool fits strict mode, else its JSON Schema. */
+  toolSpec(tool: ProviderTool): ModelToolSpec {
+    return openAIToolSpec(tool);
+  }
+
+  /** Strict mode sends `null` for an optional property it had to make required: made absent again. */
+  normalizeToolArguments(tool: ProviderTool, offered: ModelToolSpec, args: JsonObject): JsonObject {
+    return offered.strict === true ? fromOpenAIStrictArgs(tool.parameters, args) : args;
   }
 
   cost(response: ModelResponse): EventCost {

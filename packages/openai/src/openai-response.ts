@@ -1,11 +1,11 @@
 import {
   IncompleteResponseError,
-  toolCallFromText,
   type ModelResponse,
   type ModelToolCall,
   type ModelUsage,
   type StopReason,
 } from '@kestrion/core';
+import { toolCallFromText } from '@kestrion/core/provider-kit';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 

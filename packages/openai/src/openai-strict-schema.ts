@@ -1,5 +1,11 @@
-import { ConfigurationError, type Json, type JsonObject } from '@kestrion/core';
-import { isSchemaObject, SCHEMA_LIST_KEYWORDS, typesOf, withNull } from './schema-node';
+import {
+  ConfigurationError,
+  type Json,
+  type JsonObject,
+  type ModelToolSpec,
+  type ProviderTool,
+} from '@kestrion/core';
+import { isSchemaObject, SCHEMA_LIST_KEYWORDS, typesOf, withNull } from '@kestrion/core/provider-kit';
 
 /** String formats OpenAI's strict mode accepts. */
 export const OPENAI_STRICT_FORMATS = [
@@ -251,4 +257,18 @@ function literalMatches(schema: Json | undefined, value: Json): boolean {
   if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
     return value === null;
   return true;
+}
+
+/**
+ * The tool as OpenAI is offered it: its strict function schema (`strict: true`) where the tool
+ * fits strict mode, else its JSON Schema unchanged (an open Record cannot be expressed strictly).
+ */
+export function openAIToolSpec(tool: ProviderTool): ModelToolSpec {
+  const base = { name: tool.name, description: tool.description };
+  try {
+    return { ...base, parameters: toOpenAIStrictSchema(tool.parameters), strict: true };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return { ...base, parameters: tool.parameters };
+  }
 }

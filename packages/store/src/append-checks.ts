@@ -1,51 +1,16 @@
 import {
-  ConcurrencyError,
-  EventDecoder,
   type EventRegistry,
-  LeaseLostError,
-  type Lease,
-  type RawEventRow,
   RunBusyError,
   RunEndedError,
-  RunIdTakenError,
   RunNotFoundError,
   type RunRecord,
   type StoredEvent,
   TERMINAL_STATUSES,
 } from '@kestrion/core';
+import { EventDecoder, type RawEventRow } from '@kestrion/core/store-kit';
 
-/** Throws LeaseLostError unless `lease` is the run's current lease (the fence). */
-export function assertLeaseCurrent(record: RunRecord | undefined, lease: Lease): void {
-  if (!record || record.leaseOwner !== lease.owner || record.leaseEpoch !== lease.epoch)
-    throw new LeaseLostError(
-      lease.runId,
-      `now held by ${record?.leaseOwner ?? 'nobody'} at epoch ${record?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
-    );
-}
-
-/**
- * The head was not at `expectedSeq`: a new run (`expectedSeq` 0) under an id that is already
- * taken is RunIdTakenError; anything else is a plain race (ConcurrencyError).
- */
-export function headMismatch(runId: string, expectedSeq: number, actualSeq: number | undefined): Error {
-  return expectedSeq === 0 && actualSeq !== undefined && actualSeq > 0
-    ? new RunIdTakenError(runId, actualSeq)
-    : new ConcurrencyError(runId, expectedSeq, actualSeq);
-}
-
-/** The seqs a re-sent append would occupy, when the run's head has already passed them. */
-export function resendSpan(rows: RawEventRow[], actualSeq: number | undefined): [number, number] | undefined {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  return first && last && actualSeq !== undefined && actualSeq >= last.seq
-    ? [first.seq, last.seq]
-    : undefined;
-}
-
-/** True when `stored` (in seq order) holds exactly these rows' event ids. */
-export function isSameEvents(rows: RawEventRow[], stored: Array<{ event_id: string }>): boolean {
-  return stored.length === rows.length && stored.every((s, i) => s.event_id === rows[i]?.id);
-}
+// The append precedence itself (re-send, lease fence, head, empty) is core's decideAppend
+// (@kestrion/core/store-kit), shared with the in-memory store.
 
 const ENDED: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 

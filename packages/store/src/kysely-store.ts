@@ -2,11 +2,6 @@ import {
   type AppendOptions,
   type AppendResult,
   type ClaimRequest,
-  type CodecOptions,
-  decodeRunCursor,
-  encodeEvents,
-  encodeRunCursor,
-  EventDecoder,
   type Lease,
   type LeaseRequest,
   type ListRunsQuery,
@@ -18,11 +13,18 @@ import {
   type Snapshot,
   type Store,
   type StoredEvent,
+  isTerminal,
+} from '@kestrion/core';
+import {
+  type CodecOptions,
+  decodeRunCursor,
+  encodeEvents,
+  encodeRunCursor,
+  EventDecoder,
   assertDistinctEventIds,
   assertValidListQuery,
   assertValidRunId,
-  isTerminal,
-} from '@kestrion/core';
+} from '@kestrion/core/store-kit';
 import { toRawEventRow, toRunRecord } from './row-mapping';
 import type { StoreDialect } from './store-dialect';
 

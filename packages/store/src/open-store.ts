@@ -1,15 +1,12 @@
 import {
   ConfigurationError,
-  DEFAULT_MAX_EVENT_BYTES,
   defaultEventRegistry,
   KestrionError,
-  scrubError,
-  scrubSecrets,
   StoreError,
-  urlPassword,
   type EventRegistry,
   type Redactor,
 } from '@kestrion/core';
+import { DEFAULT_MAX_EVENT_BYTES, scrubError, scrubSecrets, urlPassword } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import type { PostgresStoreDialect } from './postgres/postgres-store-dialect';

@@ -1,4 +1,5 @@
-import type { RawEventRow, RunRecord, RunStatus, WaitingReason } from '@kestrion/core';
+import type { RunRecord, RunStatus, WaitingReason } from '@kestrion/core';
+import type { RawEventRow } from '@kestrion/core/store-kit';
 import type { EventsTable, RunsTable } from './schema';
 
 export function toRunRecord(row: RunsTable): RunRecord {

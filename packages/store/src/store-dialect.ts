@@ -1,12 +1,5 @@
-import type {
-  AppendResult,
-  ClaimRequest,
-  Lease,
-  LeaseRequest,
-  RawEventRow,
-  RunRecord,
-  Snapshot,
-} from '@kestrion/core';
+import type { AppendResult, ClaimRequest, Lease, LeaseRequest, RunRecord, Snapshot } from '@kestrion/core';
+import type { RawEventRow } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
 import type { EventsTable, KestrionDatabase, SnapshotsTable } from './schema';
 

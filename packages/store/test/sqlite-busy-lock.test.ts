@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { DEFAULT_MAX_EVENT_BYTES, type NewEvent, StoreError, defaultEventRegistry } from '@kestrion/core';
+import { type NewEvent, StoreError, defaultEventRegistry } from '@kestrion/core';
+import { DEFAULT_MAX_EVENT_BYTES } from '@kestrion/core/store-kit';
 import { KyselyStore, openStore } from '@kestrion/store';
 import { SqliteStoreDialect } from '../src/sqlite/sqlite-store-dialect';
 

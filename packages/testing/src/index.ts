@@ -12,8 +12,9 @@ export { arbitraryRunLog } from './store/random-log';
 export { createTestDatabase, TEST_PG_ADMIN_URL } from './postgres/test-database';
 export type { TestDatabase } from './postgres/test-database';
 export { childScript } from './children/child-script';
-export { ScriptedProvider, ScriptExhaustedError } from './providers/scripted-provider';
-export type { ScriptedTurn } from './providers/scripted-provider';
+// ScriptedProvider lives in @kestrion/core/provider-kit (a runtime home); re-exported for tests.
+export { ScriptedProvider, ScriptExhaustedError } from '@kestrion/core/provider-kit';
+export type { ScriptedTurn } from '@kestrion/core/provider-kit';
 export { crashAt, runCrashMatrix, readRun, appliedCounts } from './crash/crash-harness';
 export type { CrashTarget, CrashPoint, CrashOutcome, CrashTrial, CrashMatrix } from './crash/crash-harness';
 export { CRASH_STORES, openCrashTarget } from './crash/crash-target';

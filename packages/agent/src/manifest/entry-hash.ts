@@ -1,4 +1,5 @@
-import { jsonHash, type Json, type ToolManifest, type ToolManifestEntry } from '@kestrion/core';
+import type { Json, ToolManifest, ToolManifestEntry } from '@kestrion/core';
+import { jsonHash } from '@kestrion/core/provider-kit';
 
 /** The manifest format version this runtime reads (2: every entry carries `entryHash`). */
 export const MANIFEST_VERSION = 2;

@@ -8,18 +8,23 @@ import {
   type ModelToolCall,
   type ModelToolSpec,
   type NodeContext,
+  type Provider,
   type ToolDefinition,
   type ToolResult,
 } from '@kestrion/core';
-import { fromOpenAIStrictArgs } from '../schema/openai-strict-schema';
 import { asMessages, isRepairable, malformedMessage, toolMessage } from './agent-messages';
 
 /** One agent's face in a graph: what the model is told and which tools it is offered. */
 export interface AgentPersona {
   name: string;
   instructions: string;
-  /** Specs marked `strict: true` are in OpenAI's strict view: their arguments are mapped back. */
+  /** The tools as offered to the model, in the view of the provider that made them. */
   specs: ModelToolSpec[];
+  /**
+   * The same provider's mapping of arguments back from its view (`Provider.normalizeToolArguments`),
+   * applied before validation; absent when its view needs none.
+   */
+  normalizeToolArguments?: Provider['normalizeToolArguments'];
 }
 
 export interface AgentGraphSpec {
@@ -151,16 +156,22 @@ export function agentGraph(spec: AgentGraphSpec): Graph {
   };
 
   /**
-   * The arguments the tool is called with: a tool offered in OpenAI's strict view gets `null`s
-   * for optional properties mapped back to absent (against the tool's own schema) first.
+   * The arguments the tool is called with: mapped back from the provider's view of the tool
+   * (e.g. OpenAI strict mode's `null`s for optional properties) to the tool's own schema first.
    */
   const argumentsFor = (active: AgentPersona, call: ModelToolCall): Json => {
-    const offeredSpec = active.specs.find((s) => s.name === call.name);
+    const normalize = active.normalizeToolArguments;
+    const offered = active.specs.find((s) => s.name === call.name);
     const definition = spec.tools.find((t) => t.name === call.name);
-    if (offeredSpec?.strict !== true || definition?.parameters === undefined) return call.arguments;
+    if (!normalize || !offered || definition?.parameters === undefined) return call.arguments;
     const args = call.arguments;
     if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
-    return fromOpenAIStrictArgs(definition.parameters, args);
+    const tool = {
+      name: definition.name,
+      description: definition.description ?? '',
+      parameters: definition.parameters,
+    };
+    return normalize(tool, offered, args);
   };
 
   const awaitInput = (ctx: NodeContext) =>

@@ -113,7 +113,10 @@ export class Agent<T extends object = object> {
     this.persona = {
       name: this.name,
       instructions,
-      specs: [...toolSpecsFor(options.provider.name, bound), ...subAgents.map(subAgentSpec)],
+      specs: [...toolSpecsFor(options.provider, bound), ...subAgents.map(subAgentSpec)],
+      ...(options.provider.normalizeToolArguments
+        ? { normalizeToolArguments: options.provider.normalizeToolArguments.bind(options.provider) }
+        : {}),
     };
     const handoffs = options.handoffs ?? [];
     const tools = [...this.toolDefinitions, ...handoffs.flatMap((h) => h.toolDefinitions)];

@@ -12,15 +12,22 @@ export interface ModelToolSpec {
   name: string;
   description: string;
   /**
-   * The parameter schema, already in the provider's view (`toAnthropicInputSchema`,
-   * `toOpenAIStrictSchema`, `toOllamaSchema` from `@kestrion/agent`): adapters send it as is.
+   * The parameter schema, already in the provider's view (what {@link Provider.toolSpec}
+   * returned, else the tool's JSON Schema): adapters send it as is.
    */
   parameters: JsonObject;
   /**
-   * The parameters are in OpenAI's strict subset (from `toOpenAIStrictSchema`): adapters that
-   * support strict function calling send the tool with `strict: true`; others ignore it.
+   * The parameters are in OpenAI's strict subset (the OpenAI adapter's `toolSpec`): adapters
+   * that support strict function calling send the tool with `strict: true`; others ignore it.
    */
   strict?: boolean;
+}
+
+/** A tool as Kestrion describes it, before any provider's view: its JSON Schema parameters. */
+export interface ProviderTool {
+  name: string;
+  description: string;
+  parameters: JsonObject;
 }
 
 export interface ModelRequest {
@@ -89,4 +96,16 @@ export interface Provider {
   readonly name: string;
   complete(request: ModelRequest, options?: CompleteOptions): Promise<ModelResponse>;
   cost?(response: ModelResponse): EventCost;
+  /**
+   * The tool in the view this provider's vendor accepts (a schema subset, strict mode, ...).
+   * Without it a tool is offered with its JSON Schema unchanged. A runtime calls it once per
+   * tool and offers the result in {@link ModelRequest.tools}.
+   */
+  toolSpec?(tool: ProviderTool): ModelToolSpec;
+  /**
+   * The model's arguments for `tool`, mapped back from the view `offered` (what `toolSpec`
+   * returned) to the tool's own schema before they are validated: e.g. OpenAI strict mode's
+   * `null` for an optional property becomes absent. Without it the arguments are used as sent.
+   */
+  normalizeToolArguments?(tool: ProviderTool, offered: ModelToolSpec, args: JsonObject): JsonObject;
 }

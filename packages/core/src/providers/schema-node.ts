@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '@kestrion/core';
+import type { Json, JsonObject } from '../util/json';
 
 /** Keywords whose value is a map of names to subschemas. */
 export const SCHEMA_MAP_KEYWORDS = ['properties', '$defs', 'patternProperties'] as const;

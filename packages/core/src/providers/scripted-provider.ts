@@ -1,11 +1,6 @@
-import {
-  KestrionError,
-  type CompleteOptions,
-  type EventCost,
-  type ModelRequest,
-  type ModelResponse,
-  type Provider,
-} from '@kestrion/core';
+import type { EventCost } from '../events/envelope';
+import { KestrionError, ScriptUnconsumedError } from '../errors';
+import type { CompleteOptions, ModelRequest, ModelResponse, Provider } from './provider';
 
 /** A scripted turn: a fixed response, or one computed from the request. */
 export type ScriptedTurn = Partial<ModelResponse> | ((request: ModelRequest) => Partial<ModelResponse>);
@@ -67,9 +62,6 @@ export class ScriptedProvider implements Provider {
   }
 
   assertConsumed(): void {
-    if (this.next < this.turns.length)
-      throw new Error(
-        `ScriptedProvider: ${this.turns.length - this.next} scripted turn(s) were never requested`,
-      );
+    if (this.next < this.turns.length) throw new ScriptUnconsumedError(this.turns.length - this.next);
   }
 }

@@ -1,11 +1,4 @@
-import {
-  ConcurrencyError,
-  LeaseLostError,
-  RunBusyError,
-  RunEndedError,
-  RunIdTakenError,
-  RunNotFoundError,
-} from '../errors';
+import { ConcurrencyError, LeaseLostError, RunBusyError, RunEndedError, RunNotFoundError } from '../errors';
 import { isTerminal } from '../state/run-state';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import { defaultEventRegistry } from '../events/event-registry';
@@ -20,6 +13,7 @@ import {
 import { decodeRunCursor, encodeRunCursor, isAfterCursor } from './run-cursor';
 import { assertDistinctEventIds, assertValidListQuery } from './store-input-checks';
 import { projectRunRecord } from './run-projection';
+import { decideAppend, isSameEvents, resendSpan } from './append-precedence';
 import type {
   AppendOptions,
   AppendResult,
@@ -80,18 +74,24 @@ export class InMemoryStore implements Store {
     const rows = this.rows.get(runId) ?? [];
     const prev = this.runs.get(runId);
     const head = rows.length;
-    // A re-sent append already stored is a duplicate even if its lease has gone since (an
-    // append that ended the run freed it); otherwise a lost lease, then a moved head, fails it.
-    const resent =
-      head !== expectedSeq && encoded.length > 0 && encoded.every((r) => rows[r.seq - 1]?.id === r.id);
-    if (resent)
+    // The precedence every store shares: re-send, lease fence, head, empty append.
+    const span = resendSpan(encoded, expectedSeq, prev?.headSeq);
+    const verdict = decideAppend({
+      runId,
+      expectedSeq,
+      count: encoded.length,
+      lease: options.lease,
+      current: prev,
+      resent:
+        span !== undefined &&
+        isSameEvents(
+          encoded,
+          rows.slice(span[0] - 1, span[1]).map((r) => r.id),
+        ),
+    });
+    if (verdict.kind === 'duplicate')
       return { headSeq: head, events: decodeAll(runId, encoded, this.codec.registry), duplicate: true };
-    if (options.lease) checkLease(prev, options.lease);
-    if (head !== expectedSeq)
-      throw expectedSeq === 0
-        ? new RunIdTakenError(runId, head)
-        : new ConcurrencyError(runId, expectedSeq, head);
-    if (encoded.length === 0) return { headSeq: head, events: [], duplicate: false };
+    if (verdict.kind === 'empty') return { headSeq: head, events: [], duplicate: false };
     const ids = this.eventIds.get(runId) ?? new Set<string>();
     if (encoded.some((r) => ids.has(r.id))) throw new ConcurrencyError(runId, expectedSeq, head);
     const stored = decodeAll(runId, encoded, this.codec.registry);

@@ -3,10 +3,10 @@ import {
   ApprovalNotFoundError,
   Engine,
   InMemoryStore,
-  jsonHash,
   type Json,
   type StoredEvent,
 } from '@kestrion/core';
+import { jsonHash } from '@kestrion/core/provider-kit';
 import { batchGraph } from './approval-fixtures';
 
 async function setup() {

@@ -6,12 +6,12 @@ import {
   InMemoryStore,
   InvalidInputError,
   defineGraph,
-  jsonHash,
   type ApprovalRequirement,
   type Graph,
   type Json,
   type StoredEvent,
 } from '@kestrion/core';
+import { jsonHash } from '@kestrion/core/provider-kit';
 import { batchGraph } from './approval-fixtures';
 
 /** A graph whose one node scales a deployment through `scale`, gated by `policy`. */

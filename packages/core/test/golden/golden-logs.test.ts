@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, foldEvents, type Json, type RunState, type StoredEvent } from '@kestrion/core';
+import type { Json, RunState, StoredEvent } from '@kestrion/core';
+import { foldEvents } from '@kestrion/core/store-kit';
+import { canonicalJson } from '@kestrion/core/provider-kit';
 import { goldenScenarios } from './golden-scenarios';
 
 const DIR = join(__dirname, '..', 'fixtures', 'golden');

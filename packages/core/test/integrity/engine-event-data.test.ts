@@ -3,13 +3,13 @@ import {
   END,
   Engine,
   FakeClock,
-  FOLD_VERSION,
   InMemoryStore,
   type Json,
   type KestrionError,
   type StoredEvent,
   defineGraph,
 } from '@kestrion/core';
+import { FOLD_VERSION } from '@kestrion/core/store-kit';
 
 function nested(levels: number): Json {
   let v: Json = 'leaf';

@@ -1,11 +1,5 @@
-import {
-  defaultEventRegistry,
-  EventDecoder,
-  EventRegistry,
-  foldEvents,
-  type RawEventRow,
-  type StoredEvent,
-} from '@kestrion/core';
+import { defaultEventRegistry, EventRegistry, type StoredEvent } from '@kestrion/core';
+import { EventDecoder, foldEvents, type RawEventRow } from '@kestrion/core/store-kit';
 
 // Logs written before append refused these names (or by another writer) must still load.
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);

@@ -1,4 +1,4 @@
-import { costOf, DEFAULT_PRICING, priceOf } from '@kestrion/core';
+import { costOf, DEFAULT_PRICING, priceOf } from '@kestrion/core/provider-kit';
 
 describe('priceOf', () => {
   it('finds a dated snapshot or -latest alias by its base id', () => {

@@ -2,13 +2,15 @@ import {
   ConfigurationError,
   ProviderError,
   ProviderTimeoutError,
+  ProviderCancelledError,
+} from '@kestrion/core';
+import {
   parseRetryAfterMs,
   retryDelayMs,
   retryPolicy,
   runProviderCall,
-  ProviderCancelledError,
   type RetryPolicy,
-} from '@kestrion/core';
+} from '@kestrion/core/provider-kit';
 
 const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy =>
   retryPolicy({

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  KestrionError,
-  ProviderError,
-  REDACTED,
-  scrubError,
-  scrubSecrets,
-  urlPassword,
-} from '@kestrion/core';
+import { KestrionError, ProviderError, REDACTED } from '@kestrion/core';
+import { scrubError, scrubSecrets, urlPassword } from '@kestrion/core/provider-kit';
 import { toErrorInfo } from '../../src/engine/error-info';
 
 describe('scrubSecrets', () => {

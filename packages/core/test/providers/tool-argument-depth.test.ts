@@ -1,9 +1,5 @@
-import {
-  MAX_EVENT_DATA_DEPTH,
-  MAX_TOOL_ARGUMENT_DEPTH,
-  toolCallFromText,
-  toolCallFromValue,
-} from '@kestrion/core';
+import { MAX_EVENT_DATA_DEPTH } from '@kestrion/core/store-kit';
+import { MAX_TOOL_ARGUMENT_DEPTH, toolCallFromText, toolCallFromValue } from '@kestrion/core/provider-kit';
 
 function nestedText(levels: number): string {
   return '{"k":'.repeat(levels - 1) + '{"k":"leaf"}' + '}'.repeat(levels - 1);

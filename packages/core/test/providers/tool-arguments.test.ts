@@ -1,4 +1,4 @@
-import { toolCallFromText, toolCallFromValue } from '@kestrion/core';
+import { toolCallFromText, toolCallFromValue } from '@kestrion/core/provider-kit';
 
 describe('toolCallFromText', () => {
   it('parses a JSON object into arguments', () => {

@@ -1,13 +1,5 @@
-import {
-  END,
-  Engine,
-  FOLD_VERSION,
-  defineGraph,
-  foldEvents,
-  patternRedactor,
-  type StoredEvent,
-  type Store,
-} from '@kestrion/core';
+import { END, Engine, defineGraph, patternRedactor, type StoredEvent, type Store } from '@kestrion/core';
+import { FOLD_VERSION, foldEvents } from '@kestrion/core/store-kit';
 import {
   inMemoryStoreFactory,
   postgresStoreFactory,

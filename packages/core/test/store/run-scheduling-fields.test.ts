@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  foldEvents,
-  InMemoryStore,
-  type NewEvent,
-  projectRunRecord,
-  type RunRecord,
-  type StoredEvent,
-} from '@kestrion/core';
+import { InMemoryStore, type NewEvent, type RunRecord, type StoredEvent } from '@kestrion/core';
+import { foldEvents, projectRunRecord } from '@kestrion/core/store-kit';
 
 let n = 0;
 const ev = (type: string, data: unknown): NewEvent => {

@@ -1,13 +1,8 @@
-import {
-  type AppendResult,
-  type EventRegistry,
-  projectRunRecord,
-  type RawEventRow,
-  type RunRecord,
-} from '@kestrion/core';
+import { type AppendResult, ConcurrencyError, type EventRegistry, type RunRecord } from '@kestrion/core';
+import { decideAppend, isSameEvents, projectRunRecord, resendSpan } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { assertLeaseCurrent, decodeRows, headMismatch, isSameEvents, resendSpan } from '../append-checks';
+import { decodeRows } from '../append-checks';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
 import { appendStatement } from './postgres-append-statements';
@@ -69,13 +64,24 @@ export class PostgresAppender {
    * otherwise a lost lease, then a moved head, is the error.
    */
   private async mismatch(req: AppendRequest, current: RunRecord | undefined): Promise<AppendResult> {
-    const head = current?.headSeq ?? 0;
-    if (head !== req.expectedSeq && (await this.isStoredResend(req.rows, current?.headSeq, req.runId)))
-      return { headSeq: head, events: decodeRows(req.runId, req.rows, this.registry), duplicate: true };
-    if (req.lease) assertLeaseCurrent(current, req.lease);
-    if (head === req.expectedSeq && req.rows.length === 0)
-      return { headSeq: head, events: [], duplicate: false };
-    throw headMismatch(req.runId, req.expectedSeq, current?.headSeq);
+    // The precedence every store shares: re-send, lease fence, head, empty append.
+    const verdict = decideAppend({
+      runId: req.runId,
+      expectedSeq: req.expectedSeq,
+      count: req.rows.length,
+      lease: req.lease,
+      current,
+      resent: await this.isStoredResend(req, current?.headSeq),
+    });
+    if (verdict.kind === 'duplicate')
+      return {
+        headSeq: verdict.headSeq,
+        events: decodeRows(req.runId, req.rows, this.registry),
+        duplicate: true,
+      };
+    if (verdict.kind === 'empty') return { headSeq: verdict.headSeq, events: [], duplicate: false };
+    // Every check passes on the fresh row, yet the guard did not take: the row moved in between.
+    throw new ConcurrencyError(req.runId, req.expectedSeq, current?.headSeq);
   }
 
   private readRun(runId: string): Promise<RunRecord | undefined> {
@@ -86,12 +92,9 @@ export class PostgresAppender {
    * After a head mismatch: true when this is a re-sent append whose event ids already sit at
    * exactly these seqs (it was stored once; the caller reports a duplicate).
    */
-  private async isStoredResend(
-    rows: RawEventRow[],
-    actualSeq: number | undefined,
-    runId: string,
-  ): Promise<boolean> {
-    const span = resendSpan(rows, actualSeq);
+  private async isStoredResend(req: AppendRequest, actualSeq: number | undefined): Promise<boolean> {
+    const { rows, runId } = req;
+    const span = resendSpan(rows, req.expectedSeq, actualSeq);
     if (!span) return false;
     const stored = await this.db
       .selectFrom('kestrion_events')
@@ -101,7 +104,10 @@ export class PostgresAppender {
       .where('seq', '<=', span[1])
       .orderBy('seq')
       .execute();
-    return isSameEvents(rows, stored);
+    return isSameEvents(
+      rows,
+      stored.map((s) => s.event_id),
+    );
   }
 
   private remember(r: RunRecord): void {

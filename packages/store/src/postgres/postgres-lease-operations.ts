@@ -1,6 +1,7 @@
 import { type Lease, type LeaseRequest, type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
 import type { Kysely } from 'kysely';
-import { assertLeaseCurrent, refusedAcquire } from '../append-checks';
+import { assertLeaseCurrent } from '@kestrion/core/store-kit';
+import { refusedAcquire } from '../append-checks';
 import type { KestrionDatabase } from '../schema';
 import type { LeaseOperations } from '../store-dialect';
 import { readRunRecord } from './postgres-read-run';

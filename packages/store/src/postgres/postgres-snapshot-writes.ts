@@ -1,4 +1,5 @@
-import { type Snapshot, SNAPSHOTS_KEPT } from '@kestrion/core';
+import type { Snapshot } from '@kestrion/core';
+import { SNAPSHOTS_KEPT } from '@kestrion/core/store-kit';
 import { type Kysely, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { SnapshotWrites } from '../store-dialect';

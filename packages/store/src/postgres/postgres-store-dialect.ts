@@ -1,4 +1,4 @@
-import { type AppendResult, type ClaimRequest, type EventRegistry, type Lease } from '@kestrion/core';
+import type { AppendResult, ClaimRequest, EventRegistry, Lease } from '@kestrion/core';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { KestrionDatabase } from '../schema';

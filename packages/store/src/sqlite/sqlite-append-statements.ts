@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type RawEventRow, type RunRecord, SNAPSHOTS_KEPT, TERMINAL_STATUSES } from '@kestrion/core';
+import { type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
+import { type RawEventRow, SNAPSHOTS_KEPT } from '@kestrion/core/store-kit';
 import { toRunRecord } from '../row-mapping';
 import type { RunsTable } from '../schema';
 
@@ -45,7 +46,7 @@ export class SqliteAppendStatements {
   private readonly deleteOlderSnapshots: Database.Statement<unknown[]>;
   /** Rows changed by this object's statements since `takeWritten` was last called. */
   private written = 0;
-  private readonly selectIds: Database.Statement<[string, number, number], { seq: number; event_id: string }>;
+  private readonly selectIds: Database.Statement<[string, number, number], string>;
 
   constructor(private readonly db: Database.Database) {
     const p = <T extends unknown[] = unknown[], R = unknown>(s: string) =>
@@ -113,9 +114,9 @@ export class SqliteAppendStatements {
     this.deleteOlderSnapshots = p(
       'delete from kestrion_snapshots where run_id = ? and fold_version = ? and seq < ?',
     );
-    this.selectIds = p(
-      'select seq, event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
-    );
+    this.selectIds = p<[string, number, number], string>(
+      'select event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
+    ).pluck();
   }
 
   beginImmediate(): void {
@@ -263,7 +264,7 @@ export class SqliteAppendStatements {
   }
 
   /** The event ids stored at seqs `from..to` of the run, in seq order. */
-  storedIds(runId: string, from: number, to: number): Array<{ seq: number; event_id: string }> {
+  storedIds(runId: string, from: number, to: number): string[] {
     return this.selectIds.all(runId, from, to);
   }
 }

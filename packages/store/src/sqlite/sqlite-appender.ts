@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type AppendResult, type EventRegistry, projectRunRecord, type RunRecord } from '@kestrion/core';
-import { assertLeaseCurrent, decodeRows, headMismatch, isSameEvents, resendSpan } from '../append-checks';
+import type { AppendResult, EventRegistry, RunRecord } from '@kestrion/core';
+import { decideAppend, isSameEvents, projectRunRecord, resendSpan } from '@kestrion/core/store-kit';
+import { decodeRows } from '../append-checks';
 import type { AppendRequest } from '../store-dialect';
 import { SqliteAppendStatements } from './sqlite-append-statements';
 import { BusyWait, isBusyError } from './sqlite-busy-retry';
@@ -194,17 +195,19 @@ export class SqliteAppender {
     const { runId, expectedSeq, rows } = req;
     const s = tx.statements;
     const prev = tx.currentRun(runId);
-    const head = prev?.headSeq ?? 0;
-    // A re-sent append already stored is a duplicate even if its lease has gone since (an
-    // append that ended the run freed it); otherwise a lost lease, then a moved head, fails it.
-    if (head !== expectedSeq) {
-      const span = resendSpan(rows, prev?.headSeq);
-      if (span && isSameEvents(rows, s.storedIds(runId, span[0], span[1])))
-        return { headSeq: head, events: decodeRows(runId, rows, this.registry), duplicate: true };
-    }
-    if (req.lease) assertLeaseCurrent(prev, req.lease);
-    if (head !== expectedSeq) throw headMismatch(runId, expectedSeq, prev?.headSeq);
-    if (rows.length === 0) return { headSeq: head, events: [], duplicate: false };
+    // The precedence every store shares: re-send, lease fence, head, empty append.
+    const span = resendSpan(rows, expectedSeq, prev?.headSeq);
+    const verdict = decideAppend({
+      runId,
+      expectedSeq,
+      count: rows.length,
+      lease: req.lease,
+      current: prev,
+      resent: span !== undefined && isSameEvents(rows, s.storedIds(runId, span[0], span[1])),
+    });
+    if (verdict.kind === 'duplicate')
+      return { headSeq: verdict.headSeq, events: decodeRows(runId, rows, this.registry), duplicate: true };
+    if (verdict.kind === 'empty') return { headSeq: verdict.headSeq, events: [], duplicate: false };
     const events = decodeRows(runId, rows, this.registry);
     const next = projectRunRecord(prev, events);
     s.insertEvents(rows);

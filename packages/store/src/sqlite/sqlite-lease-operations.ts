@@ -1,5 +1,6 @@
 import type { Lease, LeaseRequest } from '@kestrion/core';
-import { assertLeaseCurrent, refusedAcquire } from '../append-checks';
+import { assertLeaseCurrent } from '@kestrion/core/store-kit';
+import { refusedAcquire } from '../append-checks';
 import type { LeaseOperations } from '../store-dialect';
 import type { SqliteAppender } from './sqlite-appender';
 

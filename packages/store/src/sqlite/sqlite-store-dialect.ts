@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type ClaimRequest, type EventRegistry, type Lease, type AppendResult } from '@kestrion/core';
+import type { ClaimRequest, EventRegistry, Lease, AppendResult } from '@kestrion/core';
 import type { Kysely } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';

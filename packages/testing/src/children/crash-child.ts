@@ -4,15 +4,8 @@
  * `CrashChildReport` as its last stdout line, unless it was told to die first.
  */
 import { writeSync } from 'node:fs';
-import {
-  Engine,
-  KestrionError,
-  RunBusyError,
-  isTerminal,
-  loadRunState,
-  recoverRuns,
-  type Store,
-} from '@kestrion/core';
+import { Engine, KestrionError, RunBusyError, isTerminal, recoverRuns, type Store } from '@kestrion/core';
+import { loadRunState } from '@kestrion/core/store-kit';
 import { openStore } from '@kestrion/store';
 import { EffectLedger } from '../crash/effect-ledger';
 import type { ChildRunResult, CrashChildConfig, CrashChildReport } from '../crash/crash-protocol';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { isTerminal, loadRunState, type RunState, type Store, type StoredEvent } from '@kestrion/core';
+import { isTerminal, type RunState, type Store, type StoredEvent } from '@kestrion/core';
+import { loadRunState } from '@kestrion/core/store-kit';
 import { EffectLedger, type LedgerEntry } from './effect-ledger';
 import { type ComparableRun, crashProblems } from './crash-compare';
 import type { CrashChildConfig, CrashChildReport } from './crash-protocol';

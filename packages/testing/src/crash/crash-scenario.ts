@@ -8,7 +8,7 @@ import {
   type ToolDefinition,
   type ToolResult,
 } from '@kestrion/core';
-import { ScriptedProvider } from '../providers/scripted-provider';
+import { ScriptedProvider } from '@kestrion/core/provider-kit';
 import type { EffectLedger } from './effect-ledger';
 import type { PrepareBeforeEffect } from './crash-protocol';
 

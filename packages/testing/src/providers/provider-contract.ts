@@ -3,12 +3,12 @@ import {
   ProviderCancelledError,
   ProviderError,
   ProviderTimeoutError,
-  type ModelPrice,
   type ModelRequest,
   type ModelResponse,
   type ModelUsage,
   type Provider,
 } from '@kestrion/core';
+import type { ModelPrice } from '@kestrion/core/provider-kit';
 import type { FakeModelServer } from '../fakes/fake-model-server';
 import type { FakeReply, FakeToolCall } from '../fakes/fake-turn';
 import { fuzzedToolArguments } from './fuzzed-tool-arguments';

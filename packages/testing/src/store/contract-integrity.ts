@@ -5,21 +5,18 @@ import {
   END,
   Engine,
   FakeClock,
-  FOLD_VERSION,
   InvalidEventDataError,
   InvalidEventError,
   InvalidRunIdError,
   KestrionError,
-  MAX_EVENT_DATA_DEPTH,
   type NewEvent,
   PayloadTooDeepError,
   PayloadTooLargeError,
   type RunState,
   defineGraph,
-  foldEvents,
-  loadRunState,
   recoverRuns,
 } from '@kestrion/core';
+import { FOLD_VERSION, MAX_EVENT_DATA_DEPTH, foldEvents, loadRunState } from '@kestrion/core/store-kit';
 import { type ContractContext, entered, ev, readAll, seedRun, started } from './contract-context';
 
 /** A value nested `levels` deep (the outermost object is level 1). */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FOLD_VERSION, foldEvents, loadRunState, projectRunRecord } from '@kestrion/core';
+import { FOLD_VERSION, foldEvents, loadRunState, projectRunRecord } from '@kestrion/core/store-kit';
 import type { NewEvent, RunRecord, RunState } from '@kestrion/core';
 import { type ContractContext, readAll } from './contract-context';
 import { arbitraryRunLog, CORE_EVENT_TYPES } from './random-log';

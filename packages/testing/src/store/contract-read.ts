@@ -1,10 +1,5 @@
-import {
-  CorruptLogError,
-  FOLD_VERSION,
-  foldEvents,
-  loadRunState,
-  UnsupportedVersionError,
-} from '@kestrion/core';
+import { CorruptLogError, UnsupportedVersionError } from '@kestrion/core';
+import { FOLD_VERSION, foldEvents, loadRunState } from '@kestrion/core/store-kit';
 import { type ContractContext, entered, readAll, seedRun } from './contract-context';
 
 export function readContract(ctx: ContractContext): void {

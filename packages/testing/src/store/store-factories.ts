@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryStore, type RawEventRow, type RunRecord, type Store } from '@kestrion/core';
+import { InMemoryStore, type RunRecord, type Store } from '@kestrion/core';
+import type { RawEventRow } from '@kestrion/core/store-kit';
 import { type KyselyStore, openStore } from '@kestrion/store';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../postgres/test-database';
