@@ -10,6 +10,7 @@ import {
   ApprovalNotFoundError,
   RunStateError,
 } from '../engine/engine-errors';
+import { runEnding } from '../engine/run-ending';
 import type { Draft } from '../engine/run-writer';
 import type { ArgsValidator, ToolDefinition } from '../engine/tool-definition';
 import { deciders, requiredRoles } from './approval-policy';
@@ -92,15 +93,12 @@ export function expiryDrafts(call: ToolCallState, tool: ToolDefinition | undefin
   const outcome = tool?.onApprovalTimeout ?? 'reject';
   const drafts: Draft[] = [{ type: 'approval.expired', data: { callId: call.callId, outcome } }];
   if (outcome === 'fail')
-    drafts.push({
-      type: 'run.failed',
-      data: {
-        error: {
-          code: 'approval_expired',
-          message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline ?? '?'}`,
-        },
-      },
-    });
+    drafts.push(
+      runEnding.fail({
+        code: 'approval_expired',
+        message: `approval of ${call.tool} (${call.callId}) expired at ${call.deadline ?? '?'}`,
+      }),
+    );
   return drafts;
 }
 

@@ -114,17 +114,10 @@ export class NodeRuntime implements NodeContext {
     ]);
     const { maxCostUsd } = this.d;
     if (maxCostUsd !== undefined && s.totals.usd > maxCostUsd) {
-      await this.d.writer.append([
-        {
-          type: 'run.failed',
-          data: {
-            error: {
-              code: 'limit_exceeded',
-              message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}`,
-            },
-          },
-        },
-      ]);
+      await this.d.writer.fail({
+        code: 'limit_exceeded',
+        message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}`,
+      });
       return this.d.interrupt.fire({ kind: 'ended' });
     }
     return response;
@@ -143,7 +136,7 @@ export class NodeRuntime implements NodeContext {
       if (cancel) {
         // One run.cancelled, however many calls the node has in flight.
         this.cancelling ??= this.d.writer
-          .append([{ type: 'run.cancelled', data: { by: cancel.by } }])
+          .cancel(cancel.by)
           .then(() => this.d.interrupt.fire({ kind: 'ended' }));
         return await this.cancelling;
       }
@@ -154,7 +147,7 @@ export class NodeRuntime implements NodeContext {
       if (isInfrastructureError(error)) return this.d.interrupt.fire({ kind: 'abandoned', error });
       if (error instanceof PayloadTooLargeError) this.d.writer.dropOversized(error.limit);
       else if (!(error instanceof StepMismatchError)) throw error;
-      await this.d.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
+      await this.d.writer.fail(toErrorInfo(error));
       return this.d.interrupt.fire({ kind: 'ended' });
     }
   }

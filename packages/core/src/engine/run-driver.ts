@@ -11,6 +11,7 @@ import { type Interrupt, InterruptSignal } from './interrupt';
 import type { LeaseKeeper } from './lease-keeper';
 import { NodeRuntime } from './node-runtime';
 import type { Draft, RunObserver, RunWriter } from './run-writer';
+import { runEnding } from './run-ending';
 import { ToolBatch } from './tool-batch';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
 
@@ -65,16 +66,10 @@ export class RunDriver {
       const s = this.state;
       if (isTerminal(s.status)) return;
       // Cancellation wins over parking: a parked run is cancelled without waiting for its person.
-      if (s.cancelRequested)
-        return void (await this.writer.append([
-          { type: 'run.cancelled', data: { by: s.cancelRequested.by } },
-        ]));
+      if (s.cancelRequested) return void (await this.writer.cancel(s.cancelRequested.by));
       if (s.status === 'waiting_on_human' && !(first && wake)) return;
       const limit = this.limitProblem();
-      if (limit)
-        return void (await this.writer.append([
-          { type: 'run.failed', data: { error: { code: 'limit_exceeded', message: limit } } },
-        ]));
+      if (limit) return void (await this.writer.fail({ code: 'limit_exceeded', message: limit }));
       if (s.visits === 0) {
         this.writer.defer([{ type: 'node.entered', data: { node: this.d.graph.start, visit: 1 } }]);
         continue;
@@ -98,7 +93,7 @@ export class RunDriver {
     const fn = this.d.graph.nodes[name];
     if (!fn) {
       const error = new UnknownNodeError(name, Object.keys(this.d.graph.nodes));
-      await this.writer.append([{ type: 'run.failed', data: { error: toErrorInfo(error) } }]);
+      await this.writer.fail(toErrorInfo(error));
       return { kind: 'ended' };
     }
     // The node's own signal: aborted when the driver stops (lease lost) and when the run is
@@ -139,9 +134,7 @@ export class RunDriver {
       if (interrupt.fired) return interrupt.fired;
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
       if (error instanceof PayloadTooLargeError) this.writer.dropOversized(error.limit);
-      await this.writer.append([
-        { type: 'run.failed', data: { error: { ...toErrorInfo(error), node: name } } },
-      ]);
+      await this.writer.fail({ ...toErrorInfo(error), node: name });
       return { kind: 'ended' };
     } finally {
       this.abort.signal.removeEventListener('abort', onStop);
@@ -157,14 +150,10 @@ export class RunDriver {
     const enters = 'next' in r && r.next !== END && r.next in this.d.graph.nodes;
     const drafts: Draft[] =
       r.patch && !enters ? [{ type: 'state.patched', data: { node, patch: r.patch } }] : [];
-    if ('waitForInput' in r) drafts.push({ type: 'run.waiting', data: { reason: 'input', node } });
-    else if (r.next === END)
-      drafts.push({ type: 'run.completed', data: { output: 'output' in r ? r.output : null } });
+    if ('waitForInput' in r) drafts.push(runEnding.park('input', node));
+    else if (r.next === END) drafts.push(runEnding.complete('output' in r ? r.output : null));
     else if (!(r.next in this.d.graph.nodes))
-      drafts.push({
-        type: 'run.failed',
-        data: { error: toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes))) },
-      });
+      drafts.push(runEnding.fail(toErrorInfo(new UnknownNodeError(r.next, Object.keys(this.d.graph.nodes)))));
     else
       drafts.push({
         type: 'node.entered',
@@ -179,7 +168,7 @@ export class RunDriver {
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
       this.writer.dropOversized(error.limit);
-      await this.writer.append([{ type: 'run.failed', data: { error: { ...toErrorInfo(error), node } } }]);
+      await this.writer.fail({ ...toErrorInfo(error), node });
     }
     if ('waitForInput' in r) await this.writer.snapshot();
   }

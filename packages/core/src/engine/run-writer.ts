@@ -1,13 +1,14 @@
 import { ConcurrencyError } from '../errors';
 import { encodeEventData, redactForStore } from '../store/event-codec';
 import type { EventCost, NewEvent, StoredEvent } from '../events/envelope';
-import type { EventPayloads } from '../events/event-types';
+import type { ErrorInfo, EventPayloads, WaitingReason } from '../events/event-types';
 import { type Clock, isoAt } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import { FOLD_VERSION, foldInto } from '../state/fold';
 import type { RunState } from '../state/run-state';
 import type { Lease, Store } from '../store/store';
 import type { Json } from '../util/json';
+import { runEnding } from './run-ending';
 
 /** Watches a run as it is driven: durable events as they land, model text as it streams. */
 export interface RunObserver {
@@ -83,6 +84,21 @@ export class RunWriter {
     const next = this.chain.then(() => this.write(events));
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Parks the run: `leading` and `run.waiting`, with everything deferred, in one append. */
+  park(reason: WaitingReason, node: string, leading: Draft[] = []): Promise<StoredEvent[]> {
+    return this.append([...leading, runEnding.park(reason, node)]);
+  }
+
+  /** Fails the run: `leading` and `run.failed`, with everything deferred, in one append. */
+  fail(error: ErrorInfo, leading: Draft[] = []): Promise<StoredEvent[]> {
+    return this.append([...leading, runEnding.fail(error)]);
+  }
+
+  /** Cancels the run (a cancel was requested), with everything deferred, in one append. */
+  cancel(by: string): Promise<StoredEvent[]> {
+    return this.append([runEnding.cancel(by)]);
   }
 
   /** Commits whatever is deferred. */

@@ -149,9 +149,10 @@ export class ToolBatch {
     const willAwait =
       callIds.some((id) => this.call(id).status === 'awaiting_approval') ||
       drafts.some((d) => d.type === 'approval.requested');
-    if (willAwait) drafts.push({ type: 'run.waiting', data: { reason: 'approval', node: this.d.node } });
-    if (drafts.length > 0) await this.d.writer.append(drafts);
-    if (willAwait) await this.park();
+    if (willAwait) {
+      await this.d.writer.park('approval', this.d.node, drafts);
+      await this.park();
+    } else if (drafts.length > 0) await this.d.writer.append(drafts);
   }
 
   /** A call started before a crash, with no recorded outcome. */
@@ -167,8 +168,7 @@ export class ToolBatch {
       drafts.length > 0 ||
       callIds.some((id) => this.call(id).status === 'outcome_unknown' && !this.call(id).retryApproved);
     if (!unknown) return;
-    drafts.push({ type: 'run.waiting', data: { reason: 'outcome_unknown', node: this.d.node } });
-    await this.d.writer.append(drafts);
+    await this.d.writer.park('outcome_unknown', this.d.node, drafts);
     await this.park();
   }
 
@@ -191,12 +191,7 @@ export class ToolBatch {
   private async parkIfSuspended(callIds: string[]): Promise<void> {
     const suspended = callIds.map((id) => this.call(id)).find((c) => c.status === 'suspended');
     if (!suspended) return;
-    await this.d.writer.append([
-      {
-        type: 'run.waiting',
-        data: { reason: this.suspendedReason.get(suspended.callId) ?? 'approval', node: this.d.node },
-      },
-    ]);
+    await this.d.writer.park(this.suspendedReason.get(suspended.callId) ?? 'approval', this.d.node);
     await this.park();
   }
 
@@ -302,17 +297,10 @@ export class ToolBatch {
         ? (call.rejection?.reason ?? 'no reason given')
         : `approval expired at ${call.deadline ?? '(no deadline recorded)'}`;
       if (this.d.tools.get(call.tool)?.onReject === 'fail') {
-        await this.d.writer.append([
-          {
-            type: 'run.failed',
-            data: {
-              error: {
-                code: 'approval_rejected',
-                message: `${call.tool} (${call.callId}) rejected by ${by}: ${reason}`,
-              },
-            },
-          },
-        ]);
+        await this.d.writer.fail({
+          code: 'approval_rejected',
+          message: `${call.tool} (${call.callId}) rejected by ${by}: ${reason}`,
+        });
         return this.d.interrupt.fire({ kind: 'ended' });
       }
       return { ...base, status: 'rejected', by, reason };
