@@ -104,6 +104,21 @@ const migrations: Record<string, Migration> = {
       await sql`alter table kestrion_events_clustered rename to kestrion_events`.execute(db);
     },
   },
+  '0004_runs_scheduling_fields': {
+    // RunRecord's scheduling fields (projectRunRecord): approval deadlines as JSON text, the
+    // earliest of them, the child run a parent waits on, and whether a worker may claim it.
+    // Rows written before this migration get the values of a run with no deadline and no
+    // child: runnable for pending/running, as claimNext has always treated them.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table kestrion_runs add column approval_deadlines text not null default '{}'`.execute(
+        db,
+      );
+      await sql`alter table kestrion_runs add column next_due_at_ms bigint`.execute(db);
+      await sql`alter table kestrion_runs add column waiting_on_run text`.execute(db);
+      await sql`alter table kestrion_runs add column runnable integer not null default 0`.execute(db);
+      await sql`update kestrion_runs set runnable = 1 where status in ('pending', 'running')`.execute(db);
+    },
+  },
 };
 
 /** Names of every migration, oldest first. */

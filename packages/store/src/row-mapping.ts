@@ -16,6 +16,10 @@ export function toRunRecord(row: RunsTable): RunRecord {
     leaseOwner: row.lease_owner,
     leaseEpoch: Number(row.lease_epoch),
     leaseExpiresAtMs: row.lease_expires_at_ms === null ? null : Number(row.lease_expires_at_ms),
+    approvalDeadlines: JSON.parse(row.approval_deadlines) as Record<string, number>,
+    nextDueAtMs: row.next_due_at_ms === null ? null : Number(row.next_due_at_ms),
+    waitingOnRun: row.waiting_on_run,
+    runnable: Number(row.runnable) === 1,
   };
 }
 
@@ -33,6 +37,10 @@ export function toRunsRow(r: RunRecord): RunsTable {
     lease_owner: r.leaseOwner,
     lease_epoch: r.leaseEpoch,
     lease_expires_at_ms: r.leaseExpiresAtMs,
+    approval_deadlines: JSON.stringify(r.approvalDeadlines),
+    next_due_at_ms: r.nextDueAtMs,
+    waiting_on_run: r.waitingOnRun,
+    runnable: r.runnable ? 1 : 0,
   };
 }
 

@@ -25,6 +25,13 @@ export interface RunsTable {
   lease_epoch: number;
   /** bigint in PostgreSQL: read back as a string and converted. */
   lease_expires_at_ms: number | string | null;
+  /** JSON text: approval key -> deadline in epoch ms. */
+  approval_deadlines: string;
+  /** bigint in PostgreSQL: read back as a string and converted. */
+  next_due_at_ms: number | string | null;
+  waiting_on_run: string | null;
+  /** 0 or 1. */
+  runnable: number;
 }
 
 export interface SnapshotsTable {

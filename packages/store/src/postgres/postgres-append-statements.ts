@@ -17,13 +17,15 @@ const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
  */
 const UPDATE_RUN = `update kestrion_runs set status = $9, waiting_reason = $10, head_seq = $11, agent = $12,
     parent_run_id = $13, pending_approvals = $14, updated_at = $15,
+    approval_deadlines = $17, next_due_at_ms = $18, waiting_on_run = $19, runnable = $20,
     lease_owner = case when $9 in (${ENDED}) then null else lease_owner end,
     lease_expires_at_ms = case when $9 in (${ENDED}) then null else lease_expires_at_ms end
   where run_id = $1 and head_seq = $16`;
 
 const INSERT_RUN = `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id,
-    pending_approvals, created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms)
-  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null)
+    pending_approvals, created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
+    approval_deadlines, next_due_at_ms, waiting_on_run, runnable)
+  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null, $17, $18, $19, $20)
   on conflict (run_id) do nothing returning run_id`;
 
 /**
@@ -56,22 +58,29 @@ export function appendStatement(
     next.pendingApprovals,
     next.updatedAt,
   ];
+  // The scheduling fields, $17-$20 in every shape (written with every append).
+  const scheduling = [
+    JSON.stringify(next.approvalDeadlines),
+    next.nextDueAtMs,
+    next.waitingOnRun,
+    next.runnable ? 1 : 0,
+  ];
   if (!prev)
     return {
       name: 'kestrion_append_new_run',
       text: `with guard as (${INSERT_RUN}) ${INSERT_EVENTS}`,
       // created_at comes from the first event, as in projectRunRecord.
-      values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt],
+      values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt, ...scheduling],
     };
   if (!lease)
     return {
       name: 'kestrion_append',
       text: `with guard as (${UPDATE_RUN} returning run_id) ${INSERT_EVENTS}`,
-      values: [...events, ...run, expectedSeq],
+      values: [...events, ...run, expectedSeq, ...scheduling],
     };
   return {
     name: 'kestrion_append_leased',
-    text: `with guard as (${UPDATE_RUN} and lease_owner = $17 and lease_epoch = $18 returning run_id) ${INSERT_EVENTS}`,
-    values: [...events, ...run, expectedSeq, lease.owner, lease.epoch],
+    text: `with guard as (${UPDATE_RUN} and lease_owner = $21 and lease_epoch = $22 returning run_id) ${INSERT_EVENTS}`,
+    values: [...events, ...run, expectedSeq, ...scheduling, lease.owner, lease.epoch],
   };
 }

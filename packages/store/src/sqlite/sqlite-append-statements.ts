@@ -6,9 +6,22 @@ import type { RunsTable } from '../schema';
 
 const ENDED_STATUSES: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
-/** Two `?`, each bound to the new status: the lease goes when the run ends. */
-const FREE_LEASE_WHEN_ENDED = `lease_owner = case when ? in (${ENDED}) then null else lease_owner end,
-  lease_expires_at_ms = case when ? in (${ENDED}) then null else lease_expires_at_ms end`;
+/** The lease goes when the run ends (`@status` is the new status). */
+const FREE_LEASE_WHEN_ENDED = `lease_owner = case when @status in (${ENDED}) then null else lease_owner end,
+  lease_expires_at_ms = case when @status in (${ENDED}) then null else lease_expires_at_ms end`;
+/** The scheduling fields projectRunRecord computes, written by every append. */
+const SCHEDULING = `approval_deadlines = @approvalDeadlines, next_due_at_ms = @nextDueAtMs,
+  waiting_on_run = @waitingOnRun, runnable = @runnable`;
+
+/** A runs row as the named parameters of the statements below (`@runId`, `@status`, ...). */
+type RunParams = Omit<RunRecord, 'approvalDeadlines' | 'runnable'> & {
+  approvalDeadlines: string;
+  runnable: number;
+};
+
+function runParams(r: RunRecord): RunParams {
+  return { ...r, approvalDeadlines: JSON.stringify(r.approvalDeadlines), runnable: r.runnable ? 1 : 0 };
+}
 
 type Run = Database.RunResult;
 
@@ -29,7 +42,7 @@ export class SqliteAppendStatements {
   private readonly savepoint: Database.Statement<[]>;
   private readonly releaseSavepoint: Database.Statement<[]>;
   private readonly rollbackTo: Database.Statement<[]>;
-  private readonly selectRun: Database.Statement<[string], RunsTable>;
+  private readonly selectRun: Database.Statement<unknown[], RunsTable>;
   private readonly insertEvent: Database.Statement<unknown[]>;
   private readonly updateRun: Database.Statement<unknown[]>;
   private readonly updateProgress: Database.Statement<unknown[]>;
@@ -46,7 +59,7 @@ export class SqliteAppendStatements {
   private readonly deleteOlderSnapshots: Database.Statement<unknown[]>;
   /** Rows changed by this object's statements since `takeWritten` was last called. */
   private written = 0;
-  private readonly selectIds: Database.Statement<[string, number, number], string>;
+  private readonly selectIds: Database.Statement<unknown[], string>;
 
   constructor(private readonly db: Database.Database) {
     const p = <T extends unknown[] = unknown[], R = unknown>(s: string) =>
@@ -57,65 +70,72 @@ export class SqliteAppendStatements {
     this.savepoint = p('savepoint kestrion_append');
     this.releaseSavepoint = p('release kestrion_append');
     this.rollbackTo = p('rollback to kestrion_append');
-    this.selectRun = p('select * from kestrion_runs where run_id = ?');
+    this.selectRun = p('select * from kestrion_runs where run_id = @runId');
     this.insertEvent = p(
-      'insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost) values (?, ?, ?, ?, ?, ?, ?, ?)',
+      `insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost)
+         values (@runId, @seq, @id, @type, @v, @at, @data, @cost)`,
     );
     // Lease columns belong to the lease operations; an append leaves them as they are unless
-    // it ends the run, which frees the lease (see projectRunRecord). The status is bound twice.
+    // it ends the run, which frees the lease (see projectRunRecord).
     this.updateRun = p(
-      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, agent = ?, parent_run_id = ?,
-         pending_approvals = ?, created_at = ?, updated_at = ?,
-         ${FREE_LEASE_WHEN_ENDED} where run_id = ?`,
+      `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
+         agent = @agent, parent_run_id = @parentRunId, pending_approvals = @pendingApprovals,
+         created_at = @createdAt, updated_at = @updatedAt, ${SCHEDULING},
+         ${FREE_LEASE_WHEN_ENDED} where run_id = @runId`,
     );
     // Most appends move only these; assigning fewer columns keeps SQLite from rewriting the
     // entries of the created/agent/parent indexes on every append.
     this.updateProgress = p(
-      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?
-         where run_id = ?`,
+      `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
+         pending_approvals = @pendingApprovals, updated_at = @updatedAt, ${SCHEDULING} where run_id = @runId`,
     );
     this.updateEnded = p(
-      `update kestrion_runs set status = ?, waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?,
-         lease_owner = null, lease_expires_at_ms = null where run_id = ?`,
+      `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
+         pending_approvals = @pendingApprovals, updated_at = @updatedAt, ${SCHEDULING},
+         lease_owner = null, lease_expires_at_ms = null where run_id = @runId`,
     );
     // While the status stays, the status index need not be touched: one page less per commit.
     this.updateHead = p(
-      `update kestrion_runs set waiting_reason = ?, head_seq = ?, pending_approvals = ?, updated_at = ?
-         where run_id = ?`,
+      `update kestrion_runs set waiting_reason = @waitingReason, head_seq = @headSeq,
+         pending_approvals = @pendingApprovals, updated_at = @updatedAt, ${SCHEDULING} where run_id = @runId`,
     );
     this.acquire = p(
-      `update kestrion_runs set lease_owner = ?, lease_epoch = lease_epoch + 1, lease_expires_at_ms = ?
-         where run_id = ? and status not in (${ENDED})
-           and (lease_owner is null or lease_owner = ? or lease_expires_at_ms <= ?) returning *`,
+      `update kestrion_runs set lease_owner = @owner, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs
+         where run_id = @runId and status not in (${ENDED})
+           and (lease_owner is null or lease_owner = @owner or lease_expires_at_ms <= @now) returning *`,
     );
     this.renew = p(
-      `update kestrion_runs set lease_expires_at_ms = ?
-         where run_id = ? and lease_owner = ? and lease_epoch = ? returning *`,
+      `update kestrion_runs set lease_expires_at_ms = @expiresAtMs
+         where run_id = @runId and lease_owner = @owner and lease_epoch = @epoch returning *`,
     );
     this.release = p(
       `update kestrion_runs set lease_owner = null, lease_expires_at_ms = null
-         where run_id = ? and lease_owner = ? and lease_epoch = ? returning *`,
+         where run_id = @runId and lease_owner = @owner and lease_epoch = @epoch returning *`,
     );
     this.insertRun = p(
       `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
-         created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
+         approval_deadlines, next_due_at_ms, waiting_on_run, runnable)
+       values (@runId, @status, @waitingReason, @headSeq, @agent, @parentRunId, @pendingApprovals,
+         @createdAt, @updatedAt, @leaseOwner, @leaseEpoch, @leaseExpiresAtMs,
+         @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable)`,
     );
     // Two plain statements: the table-valued `pragma_data_version` costs ~1.7× as much.
     this.selectDataVersion = p<[], number>('pragma data_version').pluck();
     this.selectTotalChanges = p<[], number>('select total_changes()').pluck();
     this.insertSnapshot = p(
-      `insert into kestrion_snapshots (run_id, fold_version, seq, state) values (?, ?, ?, ?)
+      `insert into kestrion_snapshots (run_id, fold_version, seq, state) values (@runId, @foldVersion, @seq, @state)
          on conflict (run_id, fold_version, seq) do nothing`,
     );
     this.selectKeptSnapshot = p<unknown[], number>(
-      `select seq from kestrion_snapshots where run_id = ? and fold_version = ?
-         order by seq desc limit 1 offset ?`,
+      `select seq from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion
+         order by seq desc limit 1 offset @offset`,
     ).pluck();
     this.deleteOlderSnapshots = p(
-      'delete from kestrion_snapshots where run_id = ? and fold_version = ? and seq < ?',
+      'delete from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion and seq < @seq',
     );
-    this.selectIds = p<[string, number, number], string>(
-      'select event_id from kestrion_events where run_id = ? and seq between ? and ? order by seq',
+    this.selectIds = p<unknown[], string>(
+      'select event_id from kestrion_events where run_id = @runId and seq between @from and @to order by seq',
     ).pluck();
   }
 
@@ -149,7 +169,7 @@ export class SqliteAppendStatements {
   }
 
   readRun(runId: string): RunRecord | undefined {
-    const row = this.selectRun.get(runId);
+    const row = this.selectRun.get({ runId });
     return row && toRunRecord(row);
   }
 
@@ -172,8 +192,7 @@ export class SqliteAppendStatements {
   }
 
   insertEvents(rows: RawEventRow[]): void {
-    for (const r of rows)
-      this.count(this.insertEvent.run(r.runId, r.seq, r.id, r.type, r.v, r.at, r.data, r.cost));
+    for (const r of rows) this.count(this.insertEvent.run(r));
   }
 
   /** Writes the run's projection row; `prev` is the row as it stands in this transaction. */
@@ -182,47 +201,14 @@ export class SqliteAppendStatements {
   }
 
   private writeRunRow(r: RunRecord, prev: RunRecord | undefined): Run {
+    const params = runParams(r);
     const sameIdentity =
       prev && prev.agent === r.agent && prev.parentRunId === r.parentRunId && prev.createdAt === r.createdAt;
-    if (sameIdentity && prev.status === r.status)
-      return this.updateHead.run(r.waitingReason, r.headSeq, r.pendingApprovals, r.updatedAt, r.runId);
+    if (sameIdentity && prev.status === r.status) return this.updateHead.run(params);
     if (sameIdentity)
-      return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(
-        r.status,
-        r.waitingReason,
-        r.headSeq,
-        r.pendingApprovals,
-        r.updatedAt,
-        r.runId,
-      );
-    if (prev)
-      return this.updateRun.run(
-        r.status,
-        r.waitingReason,
-        r.headSeq,
-        r.agent,
-        r.parentRunId,
-        r.pendingApprovals,
-        r.createdAt,
-        r.updatedAt,
-        r.status,
-        r.status,
-        r.runId,
-      );
-    return this.insertRun.run(
-      r.runId,
-      r.status,
-      r.waitingReason,
-      r.headSeq,
-      r.agent,
-      r.parentRunId,
-      r.pendingApprovals,
-      r.createdAt,
-      r.updatedAt,
-      r.leaseOwner,
-      r.leaseEpoch,
-      r.leaseExpiresAtMs,
-    );
+      return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(params);
+    if (prev) return this.updateRun.run(params);
+    return this.insertRun.run(params);
   }
 
   /**
@@ -230,26 +216,26 @@ export class SqliteAppendStatements {
    * owner's; undefined when it is not.
    */
   acquireLease(runId: string, owner: string, expiresAtMs: number, now: number): RunRecord | undefined {
-    return this.changedRow(this.acquire.get(owner, expiresAtMs, runId, owner, now));
+    return this.changedRow(this.acquire.get({ runId, owner, expiresAtMs, now }));
   }
 
   /** Moves the expiry of a lease that is still current; undefined when it is not. */
   renewLease(runId: string, owner: string, epoch: number, expiresAtMs: number): RunRecord | undefined {
-    return this.changedRow(this.renew.get(expiresAtMs, runId, owner, epoch));
+    return this.changedRow(this.renew.get({ runId, owner, epoch, expiresAtMs }));
   }
 
   /** Clears a lease that is still current; undefined when it was not. */
   releaseLease(runId: string, owner: string, epoch: number): RunRecord | undefined {
-    return this.changedRow(this.release.get(runId, owner, epoch));
+    return this.changedRow(this.release.get({ runId, owner, epoch }));
   }
 
   /** Saves a snapshot and keeps only the newest SNAPSHOTS_KEPT of the run's fold version. */
   saveSnapshot(runId: string, foldVersion: number, seq: number, state: string): void {
-    this.count(this.insertSnapshot.run(runId, foldVersion, seq, state));
+    this.count(this.insertSnapshot.run({ runId, foldVersion, seq, state }));
     // Retention: snapshots are a cache; a long run's database grows with its events, not with
     // copies of its state.
-    const keep = this.selectKeptSnapshot.get(runId, foldVersion, SNAPSHOTS_KEPT - 1);
-    if (keep !== undefined) this.count(this.deleteOlderSnapshots.run(runId, foldVersion, keep));
+    const keep = this.selectKeptSnapshot.get({ runId, foldVersion, offset: SNAPSHOTS_KEPT - 1 });
+    if (keep !== undefined) this.count(this.deleteOlderSnapshots.run({ runId, foldVersion, seq: keep }));
   }
 
   private count(result: Run): void {
@@ -265,6 +251,6 @@ export class SqliteAppendStatements {
 
   /** The event ids stored at seqs `from..to` of the run, in seq order. */
   storedIds(runId: string, from: number, to: number): string[] {
-    return this.selectIds.all(runId, from, to);
+    return this.selectIds.all({ runId, from, to });
   }
 }

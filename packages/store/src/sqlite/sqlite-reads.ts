@@ -25,7 +25,7 @@ export class SqliteReads implements StoreReads {
   }
 
   async eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]> {
-    return this.exclusive(() => this.s.events.all(runId, fromSeq, limit));
+    return this.exclusive(() => this.s.events.all({ runId, fromSeq, limit }));
   }
 
   async latestSnapshot(
@@ -35,13 +35,13 @@ export class SqliteReads implements StoreReads {
   ): Promise<SnapshotsTable | undefined> {
     return this.exclusive(() =>
       maxSeq === undefined
-        ? this.s.snapshot.get(runId, foldVersion)
-        : this.s.snapshotAtMost.get(runId, foldVersion, maxSeq),
+        ? this.s.snapshot.get({ runId, foldVersion })
+        : this.s.snapshotAtMost.get({ runId, foldVersion, maxSeq }),
     );
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    const row = await this.exclusive(() => this.s.run.get(runId));
+    const row = await this.exclusive(() => this.s.run.get({ runId }));
     return row && toRunRecord(row);
   }
 
@@ -58,15 +58,15 @@ export class SqliteReads implements StoreReads {
 
 function prepare(db: Database.Database) {
   return {
-    events: db.prepare<[string, number, number], EventsTable>(
-      'select * from kestrion_events where run_id = ? and seq >= ? order by seq limit ?',
+    events: db.prepare<[{ runId: string; fromSeq: number; limit: number }], EventsTable>(
+      'select * from kestrion_events where run_id = @runId and seq >= @fromSeq order by seq limit @limit',
     ),
-    snapshot: db.prepare<[string, number], SnapshotsTable>(
-      'select * from kestrion_snapshots where run_id = ? and fold_version = ? order by seq desc limit 1',
+    snapshot: db.prepare<[{ runId: string; foldVersion: number }], SnapshotsTable>(
+      'select * from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion order by seq desc limit 1',
     ),
-    snapshotAtMost: db.prepare<[string, number, number], SnapshotsTable>(
-      'select * from kestrion_snapshots where run_id = ? and fold_version = ? and seq <= ? order by seq desc limit 1',
+    snapshotAtMost: db.prepare<[{ runId: string; foldVersion: number; maxSeq: number }], SnapshotsTable>(
+      'select * from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion and seq <= @maxSeq order by seq desc limit 1',
     ),
-    run: db.prepare<[string], RunsTable>('select * from kestrion_runs where run_id = ?'),
+    run: db.prepare<[{ runId: string }], RunsTable>('select * from kestrion_runs where run_id = @runId'),
   };
 }

@@ -1,8 +1,60 @@
 import { ConfigurationError, type NewEvent } from '@kestrion/core';
+import { projectRunRecord } from '@kestrion/core/store-kit';
 import { type ContractContext, entered, ev, started } from './contract-context';
 
 export function runsContract(ctx: ContractContext): void {
   describe('runs projection', () => {
+    it('persists the scheduling fields (deadlines, next due, run waited on, runnable) with every append', async () => {
+      const s = ctx.store();
+      const id = ctx.newRunId();
+      const child = ctx.newRunId('child');
+      await s.append(id, 0, [started('ops')]);
+      expect(await s.getRun(id)).toMatchObject({
+        approvalDeadlines: {},
+        nextDueAtMs: null,
+        waitingOnRun: null,
+        runnable: true,
+      });
+      const d1 = '2030-01-02T03:04:05.000Z';
+      const d2 = '2030-01-01T00:00:00.000Z';
+      await s.append(id, 1, [
+        entered('apply', 1),
+        ev('approval.requested', { callId: 'c1', tool: 'apply', argsHash: 'h1', roles: [], deadline: d1 }),
+        ev('approval.requested', { callId: 'c2', tool: 'apply', argsHash: 'h2', roles: [], deadline: d2 }),
+        ev('run.waiting', { reason: 'approval', node: 'apply' }),
+      ]);
+      const parked = await s.getRun(id);
+      expect(parked).toMatchObject({
+        approvalDeadlines: { c1: Date.parse(d1), c2: Date.parse(d2) },
+        nextDueAtMs: Date.parse(d2),
+        waitingOnRun: null,
+        runnable: false,
+      });
+      await s.append(id, 5, [
+        ev('approval.granted', {
+          callId: 'c2',
+          tool: 'apply',
+          by: 'a',
+          role: 'sre',
+          argsHash: 'h2',
+          complete: true,
+        }),
+        ev('tool.suspended', { callId: 'c3', waitingOn: child, reason: 'approval' }),
+      ]);
+      const row = await s.getRun(id);
+      expect(row).toMatchObject({
+        approvalDeadlines: { c1: Date.parse(d1) },
+        nextDueAtMs: Date.parse(d1),
+        waitingOnRun: child,
+      });
+      // Whatever the projection decides, the store gives back exactly what it computed.
+      const events = [];
+      for await (const e of s.readEvents(id)) events.push(e);
+      const projected = projectRunRecord(undefined, events);
+      for (const field of ['approvalDeadlines', 'nextDueAtMs', 'waitingOnRun', 'runnable'] as const)
+        expect(row?.[field]).toEqual(projected[field]);
+    });
+
     it('tracks status, waiting reason and pending approvals in the append transaction', async () => {
       const s = ctx.store();
       const id = ctx.newRunId();
