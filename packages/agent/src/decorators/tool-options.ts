@@ -22,6 +22,20 @@ export interface ToolOptions {
   idempotent?: boolean;
   /** Wall-clock limit for one call, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * How long people have to decide a gated call, in milliseconds from its first request (needs
+   * `requiresApproval`). Past it, the next resume acts per `onApprovalTimeout`.
+   */
+  approvalTimeoutMs?: number;
+  /**
+   * What a passed approval deadline means: `reject` (default: the refusal goes back to the
+   * model as the call's result), `fail` (the run fails), `expire` (the run ends `expired`).
+   */
+  onApprovalTimeout?: 'reject' | 'fail' | 'expire';
+  /** A rejection goes back to the model as the call's result (`return`, default) or fails the run (`fail`). */
+  onReject?: 'return' | 'fail';
+  /** Lets one person decide several steps of an approval chain (default false: each step needs another person). */
+  allowSameApprover?: boolean;
 }
 
 /** Options of `@agent(...)`. */

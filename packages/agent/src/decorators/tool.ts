@@ -97,6 +97,50 @@ function checkOptions(options: ToolOptions, where: string): void {
       where,
       `timeoutMs must be a positive number, got ${options.timeoutMs}`,
     );
+  if (
+    options.approvalTimeoutMs !== undefined &&
+    !(Number.isFinite(options.approvalTimeoutMs) && options.approvalTimeoutMs > 0)
+  )
+    throw new DecoratorUsageError(
+      '@tool',
+      where,
+      `approvalTimeoutMs must be a positive number of milliseconds, got ${String(options.approvalTimeoutMs)}`,
+    );
+  const gated = options.requiresApproval !== undefined && options.requiresApproval !== false;
+  for (const key of ['approvalTimeoutMs', 'onApprovalTimeout', 'onReject', 'allowSameApprover'] as const)
+    if (options[key] !== undefined && !gated)
+      throw new DecoratorUsageError(
+        '@tool',
+        where,
+        `${key} applies to approvals only; set requiresApproval too (or remove ${key})`,
+      );
+  if (
+    options.onApprovalTimeout !== undefined &&
+    !['reject', 'fail', 'expire'].includes(options.onApprovalTimeout)
+  )
+    throw new DecoratorUsageError(
+      '@tool',
+      where,
+      `onApprovalTimeout must be 'reject', 'fail' or 'expire', got ${JSON.stringify(options.onApprovalTimeout)}`,
+    );
+  if (options.onApprovalTimeout !== undefined && options.approvalTimeoutMs === undefined)
+    throw new DecoratorUsageError(
+      '@tool',
+      where,
+      'onApprovalTimeout needs approvalTimeoutMs: without a deadline nothing ever times out',
+    );
+  if (options.onReject !== undefined && !['return', 'fail'].includes(options.onReject))
+    throw new DecoratorUsageError(
+      '@tool',
+      where,
+      `onReject must be 'return' or 'fail', got ${JSON.stringify(options.onReject)}`,
+    );
+  if (options.allowSameApprover !== undefined && typeof options.allowSameApprover !== 'boolean')
+    throw new DecoratorUsageError(
+      '@tool',
+      where,
+      `allowSameApprover must be a boolean, got ${JSON.stringify(options.allowSameApprover)}`,
+    );
   const approval = options.requiresApproval;
   const validApproval =
     approval === undefined ||

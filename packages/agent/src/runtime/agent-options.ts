@@ -13,6 +13,11 @@ export interface AgentRuntimeOptions {
   name?: string;
   /** Model turns before the run fails (default 20). */
   maxTurns?: number;
+  /**
+   * Node visits before the run fails: the engine's `RunLimits.maxSteps`, default 1,000 (each
+   * model turn is two visits, model and tools, so `maxTurns` binds first unless raised past ~500).
+   */
+  maxSteps?: number;
   maxCostUsd?: number;
   /** Consecutive turns with invalid or unknown tool calls before the run fails (default 3). */
   maxRepairs?: number;

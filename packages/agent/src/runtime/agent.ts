@@ -3,6 +3,8 @@ import {
   Engine,
   type ApproveInput,
   type Json,
+  type Lease,
+  RunNotFoundError,
   type RejectInput,
   type RunView,
   type RunObserver,
@@ -58,6 +60,10 @@ function toDefinition(t: BoundTool): ToolDefinition {
     requiresApproval: t.requiresApproval as ToolDefinition['requiresApproval'],
     idempotent: t.idempotent,
     ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
+    ...(t.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: t.approvalTimeoutMs } : {}),
+    ...(t.onApprovalTimeout !== undefined ? { onApprovalTimeout: t.onApprovalTimeout } : {}),
+    ...(t.onReject !== undefined ? { onReject: t.onReject } : {}),
+    ...(t.allowSameApprover !== undefined ? { allowSameApprover: t.allowSameApprover } : {}),
     invoke: async (args, call) =>
       ((await t.invoke(args as object, {
         idempotencyKey: call.idempotencyKey,
@@ -70,19 +76,38 @@ function toDefinition(t: BoundTool): ToolDefinition {
   };
 }
 
+const STORE_PACKAGE = '@kestrion/store';
+
+/**
+ * A store URL is opened with `@kestrion/store`, an optional peer dependency of this package
+ * (an agent handed a `Store` needs none): missing, it is a ConfigurationError naming it.
+ */
 async function resolveStore(store: Store | string): Promise<Store> {
   if (typeof store !== 'string') return store;
   let mod: { openStore(url: string): Promise<Store> };
   try {
-    // Optional: the agent package does not depend on a store; a URL needs @kestrion/store installed.
-    mod = (await import('@kestrion/store' as string)) as typeof mod;
+    // This package is CommonJS: require loads the optional peer only when a URL asks for it (a
+    // native import() would also work in Node, but not under jest without VM modules).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(STORE_PACKAGE) as typeof mod;
   } catch (cause) {
+    // Only the package itself missing is a setup problem; an error inside it is its own.
+    if (!isMissingModule(cause, STORE_PACKAGE)) throw cause;
     throw new ConfigurationError(
-      `store ${JSON.stringify(store)} is a URL but @kestrion/store is not installed; npm install @kestrion/store, or pass a Store`,
+      `store ${JSON.stringify(store)} is a URL, which needs the optional peer dependency ${STORE_PACKAGE}: npm install ${STORE_PACKAGE}, or pass a Store`,
       { cause },
     );
   }
   return mod.openStore(store);
+}
+
+function isMissingModule(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') &&
+    error instanceof Error &&
+    error.message.includes(name)
+  );
 }
 
 /**
@@ -91,7 +116,10 @@ async function resolveStore(store: Store | string): Promise<Store> {
  * store, at any time later.
  */
 export class Agent<T extends object = object> {
-  private engine: Promise<Engine>;
+  /** The engine once its store is open; opened on first use (see `engine()`). */
+  private opened: Promise<Engine> | undefined;
+  private readonly openEngine: () => Promise<Engine>;
+  /** The agent name recorded in its runs: a worker claims its runs with `agents: [agent.name]`. */
   readonly name: string;
 
   /** What another agent needs to take this one's part in a handoff. */
@@ -135,21 +163,53 @@ export class Agent<T extends object = object> {
       multiTurn: options.multiTurn ?? false,
     });
     const maxCostUsd = options.maxCostUsd ?? meta?.options.maxCostUsd;
-    this.engine = resolveStore(options.store).then(
-      (store) =>
-        new Engine({
-          store,
-          graph,
-          agent: this.name,
-          provider: options.provider,
-          validate: ajvValidator,
-          ...(options.clock ? { clock: options.clock } : {}),
-          ...(options.ids ? { ids: options.ids } : {}),
-          ...(options.owner ? { owner: options.owner } : {}),
-          ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
-          limits: { maxSteps: 10_000, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) },
-        }),
-    );
+    const limits = {
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    };
+    // Nothing is opened here: a store URL that cannot be opened (a missing directory, a server
+    // down) rejects the first call that needs the engine, where the caller awaits it, instead
+    // of becoming an unhandled rejection of a constructor.
+    this.openEngine = () =>
+      resolveStore(options.store).then(
+        (store) =>
+          new Engine({
+            store,
+            graph,
+            agent: this.name,
+            provider: options.provider,
+            validate: ajvValidator,
+            ...(options.clock ? { clock: options.clock } : {}),
+            ...(options.ids ? { ids: options.ids } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+            ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+            // The engine's documented defaults (maxSteps 1,000) unless set: an agent turn is two
+            // node visits (model, tools), so maxTurns (default 20) binds long before maxSteps.
+            ...(Object.keys(limits).length > 0 ? { limits } : {}),
+          }),
+      );
+  }
+
+  /**
+   * The engine this agent runs on, its store opened on first use. A store that cannot be
+   * opened rejects here (`ConfigurationError`, `StoreError`); the next call tries again. What a
+   * worker or a server needs: `engine.store` to claim from, `engine.agent` (this agent's name).
+   */
+  engine(): Promise<Engine> {
+    this.opened ??= this.openEngine().catch((error: unknown) => {
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  /**
+   * Drives a run this process claimed (`store.claimNext({ agents: [agent.name], ... })`): see
+   * `Engine.drive` for what happens to the lease. A run of another agent is refused
+   * (`AgentMismatchError`).
+   */
+  async drive(lease: Lease): Promise<AgentRun> {
+    return this.view((await this.engine()).drive(lease));
   }
 
   /**
@@ -165,9 +225,12 @@ export class Agent<T extends object = object> {
       parameters: SUB_AGENT_PARAMETERS,
       idempotent: true,
       invoke: async (args, call) => {
-        const e = await this.engine;
+        const e = await this.engine();
         const childId = `${call.runId}/${call.callId}`;
-        const existing = await e.get(childId).catch(() => undefined);
+        // Only "no such run yet" starts one; any other failure (the store) fails the call.
+        const existing = await e
+          .get(childId)
+          .catch((error: unknown) => (error instanceof RunNotFoundError ? undefined : Promise.reject(error)));
         if (!existing)
           await e.start((args as { input: string }).input, { runId: childId, parentRunId: call.runId });
         const v = await e.resume(childId);
@@ -186,27 +249,27 @@ export class Agent<T extends object = object> {
   }
 
   async run(input: string): Promise<AgentRun> {
-    return this.view((await this.engine).run(input));
+    return this.view((await this.engine()).run(input));
   }
 
   async resume(runId: string): Promise<AgentRun> {
-    return this.view((await this.engine).resume(runId));
+    return this.view((await this.engine()).resume(runId));
   }
 
   async get(runId: string): Promise<AgentRun> {
-    return this.view((await this.engine).get(runId));
+    return this.view((await this.engine()).get(runId));
   }
 
   async approve(runId: string, input: ApproveInput): Promise<AgentRun> {
-    return this.view((await this.engine).approve(runId, input));
+    return this.view((await this.engine()).approve(runId, input));
   }
 
   async reject(runId: string, input: RejectInput): Promise<AgentRun> {
-    return this.view((await this.engine).reject(runId, input));
+    return this.view((await this.engine()).reject(runId, input));
   }
 
   async cancel(runId: string, by: string, reason?: string): Promise<AgentRun> {
-    return this.view((await this.engine).cancel(runId, by, reason));
+    return this.view((await this.engine()).cancel(runId, by, reason));
   }
 
   /**
@@ -221,7 +284,7 @@ export class Agent<T extends object = object> {
     };
     void (async () => {
       try {
-        const e = await this.engine;
+        const e = await this.engine();
         const v =
           typeof input === 'string'
             ? await e.run(input, {}, observer)
@@ -237,14 +300,14 @@ export class Agent<T extends object = object> {
 
   /** The next user turn of a multi-turn run: recorded, then driven until the next answer or park. */
   async send(runId: string, message: string): Promise<AgentRun> {
-    const e = await this.engine;
+    const e = await this.engine();
     await e.send(runId, message);
     return this.view(e.resume(runId));
   }
 
   /** A new run whose log starts with the source's first `atSeq` events, linked to it. */
   async fork(runId: string, atSeq: number): Promise<AgentRun> {
-    const e = await this.engine;
+    const e = await this.engine();
     return this.view(e.get(await e.fork(runId, atSeq)));
   }
 
@@ -253,18 +316,18 @@ export class Agent<T extends object = object> {
    * no provider call, no cost, no tool side effect. Reports the first divergence.
    */
   async replay(runId: string): Promise<ReplayReport> {
-    return (await this.engine).replay(runId);
+    return (await this.engine()).replay(runId);
   }
 
   async retryTool(runId: string, callId: string, by: string): Promise<AgentRun> {
-    return this.view((await this.engine).retryTool(runId, callId, by));
+    return this.view((await this.engine()).retryTool(runId, callId, by));
   }
 
   async supplyToolResult(runId: string, callId: string, result: Json, by: string): Promise<AgentRun> {
-    return this.view((await this.engine).supplyToolResult(runId, callId, result, by));
+    return this.view((await this.engine()).supplyToolResult(runId, callId, result, by));
   }
 
   async failTool(runId: string, callId: string, reason: string, by: string): Promise<AgentRun> {
-    return this.view((await this.engine).failTool(runId, callId, reason, by));
+    return this.view((await this.engine()).failTool(runId, callId, reason, by));
   }
 }

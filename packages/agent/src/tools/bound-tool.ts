@@ -39,6 +39,11 @@ export interface BoundTool {
   requiresApproval: ApprovalRequirement;
   idempotent: boolean;
   timeoutMs: number | undefined;
+  /** The approval options of `@tool`, as given (absent when not set). */
+  approvalTimeoutMs?: number;
+  onApprovalTimeout?: 'reject' | 'fail' | 'expire';
+  onReject?: 'return' | 'fail';
+  allowSameApprover?: boolean;
   /**
    * Calls the method with the argument object spread into positional parameters, in manifest
    * order, followed by `ctx`. Validate first: `invoke` trusts its input.

@@ -4,6 +4,7 @@ import { toolMetadataOf, type ResolvedToolMetadata } from '../decorators/tool-me
 import { COMPILE_COMMAND, MANIFEST_ENV_VAR } from '../manifest/compile-command';
 import { findManifest } from '../manifest/find-manifest';
 import { assertManifest, loadManifest } from '../manifest/load-manifest';
+import type { ToolOptions } from '../decorators/tool-options';
 import type { BoundTool, ToolContext } from './bound-tool';
 import { declaredParameters } from './declared-parameters';
 
@@ -101,6 +102,7 @@ function bindTool(
     requiresApproval: meta.options.requiresApproval ?? false,
     idempotent: meta.options.idempotent ?? false,
     timeoutMs: meta.options.timeoutMs,
+    ...approvalOptions(meta.options),
     invoke: async (args: object, ctx: ToolContext = {}) => {
       const record = args as Record<string, unknown>;
       const positional = names.map((n) =>
@@ -108,5 +110,17 @@ function bindTool(
       );
       return fn.apply(instance, [...positional, ctx]);
     },
+  };
+}
+
+/** The approval options set on `@tool`, and only those (an absent one stays absent). */
+function approvalOptions(
+  o: ToolOptions,
+): Pick<BoundTool, 'approvalTimeoutMs' | 'onApprovalTimeout' | 'onReject' | 'allowSameApprover'> {
+  return {
+    ...(o.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: o.approvalTimeoutMs } : {}),
+    ...(o.onApprovalTimeout !== undefined ? { onApprovalTimeout: o.onApprovalTimeout } : {}),
+    ...(o.onReject !== undefined ? { onReject: o.onReject } : {}),
+    ...(o.allowSameApprover !== undefined ? { allowSameApprover: o.allowSameApprover } : {}),
   };
 }
