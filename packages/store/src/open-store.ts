@@ -5,6 +5,7 @@ import {
   StoreError,
   type EventRegistry,
   type Redactor,
+  type Store,
 } from '@kestrion/core';
 import { DEFAULT_MAX_EVENT_BYTES, scrubError, scrubSecrets, urlPassword } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
@@ -33,9 +34,10 @@ export const DEFAULT_STORE_URL = 'sqlite://kestrion.db';
  * Opens a store by URL and brings its schema up to date:
  * `sqlite://path/to/file.db`, `sqlite::memory:`, `postgres://user@host:5432/db`.
  * With no URL, `KESTRION_STORE` is used, else `./kestrion.db`.
- * SQLite URLs accept `?synchronous=NORMAL`.
+ * SQLite URLs accept `?synchronous=NORMAL`. Returns the `Store` port: no driver or kysely type
+ * reaches a caller's declarations (tests that need the database handle cast to `KyselyStore`).
  */
-export async function openStore(url?: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
+export async function openStore(url?: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = url ?? process.env.KESTRION_STORE ?? DEFAULT_STORE_URL;
   try {
     return await open(target, options);
