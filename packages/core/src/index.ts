@@ -114,8 +114,8 @@ export type {
 export { Engine } from './engine/engine';
 export type { EngineOptions, StartOptions } from './engine/engine';
 export { recoverRuns } from './worker/recover-runs';
-export type { RecoveryReport, RecoveryFailure, RecoverOptions } from './worker/recover-runs';
 export { AgentMismatchError, RunInterrupted } from './errors';
+export type { RecoveryReport, RecoveryFailure, RecoverOptions } from './worker/recover-runs';
 export { END, defineGraph } from './engine/graph';
 export type { Graph, NodeFn, NodeResult, NodeContext } from './engine/graph';
 export type {
@@ -129,6 +129,15 @@ export type {
 export { ToolSuspension } from './engine/tool-definition';
 export type { RunLimits } from './engine/run-driver';
 export type { RunView, PendingApproval, UnknownOutcome } from './engine/run-view';
+export { traceRun } from './trace/run-trace';
+export type {
+  RunTrace,
+  TraceSpan,
+  ModelCallSpan,
+  ToolCallSpan,
+  WaitSpan,
+  ApprovalDecisionSpan,
+} from './trace/run-trace';
 export type { ApproveInput, RejectInput, OutcomeDecision } from './approvals/decisions';
 export {
   StepMismatchError,

@@ -27,6 +27,7 @@ import type { Lease, RunRecord, Store } from '../store/store';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
 import { type ReplayReport, replayRun } from './replay';
+import { type RunTrace, traceRun } from '../trace/run-trace';
 import { RunStateError } from './engine-errors';
 import type { Graph } from './graph';
 import { LeaseKeeper } from './lease-keeper';
@@ -271,6 +272,17 @@ export class Engine {
 
   async get(runId: string): Promise<RunView> {
     return toRunView(await this.load(runId));
+  }
+
+  /**
+   * The run's typed timeline, derived from its log: model calls with tokens and cost, tool
+   * calls with arguments and outcomes, approvals, waits, and totals equal to the fold's.
+   */
+  async trace(runId: string): Promise<RunTrace> {
+    const events: StoredEvent[] = [];
+    for await (const e of this.store.readEvents(runId)) events.push(e);
+    if (events.length === 0) throw new RunNotFoundError(runId);
+    return traceRun(events);
   }
 
   approve(runId: string, input: ApproveInput): Promise<RunView> {

@@ -7,10 +7,10 @@ import {
   defineGraph,
   type Json,
   type StoredEvent,
+  traceRun,
 } from '@kestrion/core';
 import { foldEvents } from '@kestrion/core/store-kit';
 import { arbitraryRunLog, ScriptedProvider } from '@kestrion/testing';
-import { traceRun } from '../../src/trace/run-trace';
 
 async function eventsOf(store: InMemoryStore, runId: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = [];
@@ -74,7 +74,8 @@ describe('traceRun', () => {
     await engine.approve(parked.runId, { by: 'sam', role: 'sre', args: { replicas: 4 } });
     clock.advance(60_000);
     await engine.resume(parked.runId);
-    const trace = traceRun(await eventsOf(store, parked.runId));
+    const trace = await engine.trace(parked.runId);
+    expect(trace).toEqual(traceRun(await eventsOf(store, parked.runId)));
     expect(trace.status).toBe('completed');
     expect(trace.spans.map((s) => s.kind)).toEqual(['model', 'tool', 'wait']);
     const [model, tool, wait] = trace.spans;
