@@ -12,7 +12,7 @@ export class UnexpectedError extends KestrionError {
 }
 
 /**
- * `engine.recover()` could not take a run over for a reason that is not a Kestrion error
+ * `recoverRuns()` could not take a run over for a reason that is not a Kestrion error
  * (a bug in a node, a driver crash); `cause` holds the original.
  */
 export class RecoveryFailedError extends KestrionError {

@@ -170,7 +170,7 @@ describe('a run interrupted inside a node settles the node: its finally blocks r
       text: 'expensive',
       toolCalls: [],
       usage: { inputTokens: 10, outputTokens: 10 },
-      stopReason: 'end_turn',
+      stopReason: 'end',
       model: 'm',
     };
     const provider: Provider = {
