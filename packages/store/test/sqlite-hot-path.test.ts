@@ -31,7 +31,8 @@ describe('SQLite hot path', () => {
     const url = `sqlite://${join(dir, 'hot.db')}`;
     await (await openStore(url)).close(); // migrates the new file
 
-    const store = await openStore(url);
+    // openStore answers the Store port; this test looks inside the SQLite implementation.
+    const store = (await openStore(url)) as KyselyStore;
     const engine = new Engine({ store, graph });
     const parked = await engine.run(null);
     expect(parked.status).toBe('waiting_on_human');

@@ -1,4 +1,10 @@
-import { isModelRepairable, type ChatMessage, type Json, type ModelToolCall, type ToolResult } from '@kestrion/core';
+import {
+  isModelRepairable,
+  type ChatMessage,
+  type Json,
+  type ModelToolCall,
+  type ToolResult,
+} from '@kestrion/core';
 
 /** What the model reads back for a tool call's result. */
 export function toolMessage(call: ModelToolCall, result: ToolResult): ChatMessage {

@@ -3,7 +3,12 @@
 export { ERROR_CODES, EVENT_ERROR_CODES, isErrorCode, errorCodeSpec, isModelRepairable } from './error-codes';
 export type { ErrorCode, ErrorCodeOf, ErrorCodeSpec, ErrorFault, EventErrorCode } from './error-codes';
 export { KestrionError, httpStatusOf, exitCodeOf } from './kestrion-error';
-export { ConfigurationError, UnknownNodeError, UsageError, ScriptUnconsumedError } from './configuration-errors';
+export {
+  ConfigurationError,
+  UnknownNodeError,
+  UsageError,
+  ScriptUnconsumedError,
+} from './configuration-errors';
 export {
   InvalidInputError,
   InvalidRunIdError,
