@@ -44,4 +44,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Committed CommonJS bin shims (they exist before dist/ is built, so npm links them at install).
+    files: ['**/bin/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

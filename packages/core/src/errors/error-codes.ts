@@ -401,7 +401,8 @@ export const ERROR_CODES = {
   },
   recovery_failed: {
     fault: 'application',
-    meaning: 'recoverRuns() could not take a run over for a reason that is not a Kestrion error; cause holds it.',
+    meaning:
+      'recoverRuns() could not take a run over for a reason that is not a Kestrion error; cause holds it.',
     retryable: false,
     httpStatus: 500,
     exitCode: 1,
