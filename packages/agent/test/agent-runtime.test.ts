@@ -39,6 +39,18 @@ describe('Agent', () => {
     expect(ops.applied).toEqual(['replicas: 3']);
     expect(ops.fencedAttempts).toEqual([1]); // the tool could check its lease right before the effect
     expect(provider.callCount).toBe(3);
+    const trace = await new Agent(ops, opts).trace(parked.id);
+    expect(trace.totals).toEqual((await new Agent(ops, opts).get(parked.id)).totals);
+    expect(trace.spans.filter((s) => s.kind === 'model')).toHaveLength(3);
+    expect(trace.spans.filter((s) => s.kind === 'tool').map((s) => s.kind === 'tool' && s.tool)).toEqual([
+      'getClusterState',
+      'getEvents',
+      'applyManifest',
+    ]);
+    expect(trace.spans.find((s) => s.kind === 'wait')).toMatchObject({
+      reason: 'approval',
+      durationMs: 5 * 3600_000,
+    });
     provider.assertConsumed();
     const second = provider.requests[1]!;
     expect(second.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual([

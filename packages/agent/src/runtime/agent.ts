@@ -9,6 +9,7 @@ import {
   type RunView,
   type RunObserver,
   type ReplayReport,
+  type RunTrace,
   type StoredEvent,
   type Store,
   type ToolDefinition,
@@ -258,6 +259,15 @@ export class Agent<T extends object = object> {
 
   async get(runId: string): Promise<AgentRun> {
     return this.view((await this.engine()).get(runId));
+  }
+
+  /**
+   * The run's typed timeline from its log: each model call (model, attempts, duration,
+   * tokens, cost), each tool call (arguments, result or error, duration, approvals), each
+   * wait, and totals equal to the fold's.
+   */
+  async trace(runId: string): Promise<RunTrace> {
+    return (await this.engine()).trace(runId);
   }
 
   async approve(runId: string, input: ApproveInput): Promise<AgentRun> {
