@@ -9,7 +9,7 @@ function event(seq: number, type: string, data: StoredEvent['data'] = { x: 1 }):
 }
 
 describe('extension event types named after Object.prototype members', () => {
-  it('covers the names the brief lists', () => {
+  it('covers the Object.prototype members a hostile type would name', () => {
     expect(PROTOTYPE_NAMES).toEqual(
       expect.arrayContaining(['__proto__', 'valueOf', 'constructor', 'toString', 'hasOwnProperty']),
     );
