@@ -1,4 +1,5 @@
 import { RunInterrupted } from '../errors';
+import type { NodeAbort } from './node-abort';
 
 /**
  * Why a node's execution stopped before it returned. The events are already durable (or, when
@@ -24,7 +25,7 @@ export class InterruptSignal {
 
   constructor(
     private readonly runId: string,
-    private readonly controller: AbortController,
+    private readonly controller: Pick<NodeAbort, 'abort'>,
   ) {}
 
   /** Records the interrupt (the first one wins) and returns the rejection the node's call settles with. */

@@ -8,6 +8,7 @@ import { isInfrastructureError, toErrorInfo } from './error-info';
 import type { NodeContext } from './graph';
 import type { InterruptSignal } from './interrupt';
 import type { LeaseKeeper } from './lease-keeper';
+import type { NodeAbort } from './node-abort';
 import type { RunWriter } from './run-writer';
 import type { ToolBatch } from './tool-batch';
 import type { ToolCallRequest, ToolResult } from './tool-definition';
@@ -20,7 +21,8 @@ export interface NodeRuntimeDeps {
   /** The fence checked right before the model is called (absent for tests without a lease). */
   lease: LeaseKeeper | undefined;
   maxCostUsd: number | undefined;
-  signal: AbortSignal;
+  /** The node's signal, made when first read. */
+  nodeAbort: NodeAbort;
   /** Streams model text to an observer; never recorded token by token. */
   onTextDelta: ((delta: string, info: { attempt: number }) => void) | undefined;
 }
@@ -39,7 +41,6 @@ export class NodeRuntime implements NodeContext {
   readonly input: Json;
   readonly inbox: readonly Json[];
   readonly state: Readonly<JsonObject>;
-  readonly signal: AbortSignal;
 
   constructor(private readonly d: NodeRuntimeDeps) {
     const s: RunState = d.writer.state;
@@ -49,7 +50,10 @@ export class NodeRuntime implements NodeContext {
     this.input = s.input;
     this.inbox = frozenList(s.inbox);
     this.state = frozenView(s.data);
-    this.signal = d.signal;
+  }
+
+  get signal(): AbortSignal {
+    return this.d.nodeAbort.signal;
   }
 
   private stepKey(): string {

@@ -8,6 +8,7 @@ import { UnknownNodeError } from './engine-errors';
 import { isInfrastructureError, toErrorInfo } from './error-info';
 import { END, type Graph, type NodeResult } from './graph';
 import { type Interrupt, InterruptSignal } from './interrupt';
+import { NodeAbort } from './node-abort';
 import type { LeaseKeeper } from './lease-keeper';
 import { NodeRuntime } from './node-runtime';
 import type { Draft, RunObserver, RunWriter } from './run-writer';
@@ -96,12 +97,9 @@ export class RunDriver {
       await this.writer.fail(toErrorInfo(error));
       return { kind: 'ended' };
     }
-    // The node's own signal: aborted when the driver stops (lease lost) and when the run is
-    // interrupted inside this node (parked, ended, abandoned), with the reason.
-    const nodeAbort = new AbortController();
-    const onStop = () => nodeAbort.abort(this.abort.signal.reason);
-    if (this.abort.signal.aborted) onStop();
-    else this.abort.signal.addEventListener('abort', onStop, { once: true });
+    // The node's own signal (made on first use): aborted when the driver stops (lease lost)
+    // and when the run is interrupted inside this node (parked, ended, abandoned), with the reason.
+    const nodeAbort = new NodeAbort(this.abort.signal);
     const interrupt = new InterruptSignal(this.state.runId, nodeAbort);
     const commitsAtStart = this.writer.commits;
     const tools = new ToolBatch({
@@ -113,7 +111,9 @@ export class RunDriver {
       lease: this.lease,
       interrupt,
       node: name,
-      signal: nodeAbort.signal,
+      get signal() {
+        return nodeAbort.current;
+      },
     });
     const ctx = new NodeRuntime({
       writer: this.writer,
@@ -122,7 +122,7 @@ export class RunDriver {
       interrupt,
       lease: this.lease,
       maxCostUsd: this.d.limits.maxCostUsd,
-      signal: nodeAbort.signal,
+      nodeAbort,
       onTextDelta: this.observer?.onTextDelta?.bind(this.observer),
     });
     let result: NodeResult;
@@ -137,7 +137,7 @@ export class RunDriver {
       await this.writer.fail({ ...toErrorInfo(error), node: name });
       return { kind: 'ended' };
     } finally {
-      this.abort.signal.removeEventListener('abort', onStop);
+      nodeAbort.dispose();
     }
     // Whatever a node returns after an interrupt (it caught RunInterrupted) is ignored.
     if (interrupt.fired) return interrupt.fired;
