@@ -137,8 +137,15 @@ describe('Agent.stream', () => {
     const text = items.flatMap((i) => (i.type === 'text' ? [i.delta] : [])).join('');
     expect(text).toBe('All good: 2 replicas.');
     const types = items.flatMap((i) => (i.type === 'event' ? [i.event.type] : []));
-    expect(types.slice(0, 3)).toEqual(['node.entered', 'llm.requested', 'llm.completed']);
+    expect(types.slice(0, 4)).toEqual(['run.started', 'node.entered', 'llm.requested', 'llm.completed']);
     expect(types.at(-1)).toBe('run.completed');
+    // Every event of the run, in order, exactly once: the stream is the log.
+    const runId =
+      items.find((i) => i.type === 'done')?.type === 'done'
+        ? (items.at(-1) as { run: { id: string } }).run.id
+        : '';
+    const seqs = items.flatMap((i) => (i.type === 'event' ? [i.event.seq] : []));
+    expect(seqs).toEqual(Array.from({ length: (await agent.get(runId)).eventCount }, (_, k) => k + 1));
     const last = items.at(-1);
     expect(last?.type === 'done' && last.run.status).toBe('completed');
     expect(items.filter((i) => i.type === 'text').length).toBeGreaterThan(1);

@@ -115,10 +115,10 @@ export class Engine {
   }
 
   /** Records `run.started` and returns the id: once this resolves, the run exists. */
-  async start(input: Json, opts: StartOptions = {}): Promise<string> {
+  async start(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<string> {
     const runId = opts.runId ?? this.ids.newId('run');
     const limits = this.options.limits as JsonObject | undefined;
-    await this.store.append(runId, 0, [
+    const { events } = await this.store.append(runId, 0, [
       {
         id: this.ids.newId('evt'),
         type: 'run.started',
@@ -132,12 +132,14 @@ export class Engine {
         },
       },
     ]);
+    // An observer sees every event of the run, its first included.
+    observer?.onEvents?.(events);
     return runId;
   }
 
   /** Starts a run and drives it until it completes, fails or parks. */
   async run(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<RunView> {
-    return this.resume(await this.start(input, opts), observer);
+    return this.resume(await this.start(input, opts, observer), observer);
   }
 
   /**
