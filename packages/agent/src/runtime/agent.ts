@@ -120,6 +120,8 @@ export class Agent<T extends object = object> {
   /** The engine once its store is open; opened on first use (see `engine()`). */
   private opened: Promise<Engine> | undefined;
   private readonly openEngine: () => Promise<Engine>;
+  /** The store as given: a URL this agent opens (and closes), or a Store the caller owns. */
+  private readonly storeOption: Store | string;
   /** The agent name recorded in its runs: a worker claims its runs with `agents: [agent.name]`. */
   readonly name: string;
 
@@ -171,6 +173,7 @@ export class Agent<T extends object = object> {
     // Nothing is opened here: a store URL that cannot be opened (a missing directory, a server
     // down) rejects the first call that needs the engine, where the caller awaits it, instead
     // of becoming an unhandled rejection of a constructor.
+    this.storeOption = options.store;
     this.openEngine = () =>
       resolveStore(options.store).then(
         (store) =>
@@ -202,6 +205,19 @@ export class Agent<T extends object = object> {
       throw error;
     });
     return this.opened;
+  }
+
+  /**
+   * Closes the store this agent opened from a URL (a PostgreSQL pool keeps the process alive
+   * until it is closed). A `Store` passed in is the caller's to close and is left open. The
+   * agent can be used again afterwards: the next call opens the store anew.
+   */
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    if (!opened || typeof this.storeOption !== 'string') return;
+    const engine = await opened.catch(() => undefined);
+    await engine?.store.close();
   }
 
   /**
