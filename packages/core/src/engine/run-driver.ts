@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '../errors';
+import { InvalidEventDataError, InvalidEventError, PayloadTooLargeError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import type { Provider } from '../providers/provider';
@@ -159,16 +159,18 @@ export class RunDriver {
         type: 'node.entered',
         data: { node: r.next, visit: this.state.visits + 1, ...(r.patch ? { patch: r.patch } : {}) },
       });
-    // A node that committed effects has its transition committed with the next node's first
-    // effect; a node without effects commits its own transition (each step stays durable).
-    if (drafts.at(-1)?.type === 'node.entered' && this.writer.commits > commitsAtStart)
-      return this.writer.defer(drafts);
     try {
+      // A node that committed effects has its transition committed with the next node's first
+      // effect; a node without effects commits its own transition (each step stays durable).
+      if (drafts.at(-1)?.type === 'node.entered' && this.writer.commits > commitsAtStart)
+        return this.writer.defer(drafts);
       await this.writer.append(drafts);
     } catch (error) {
-      if (!(error instanceof PayloadTooLargeError)) throw error;
-      this.writer.dropOversized(error.limit);
-      await this.writer.fail({ ...toErrorInfo(error), node });
+      // What the node returned can never be stored (too large, or not JSON): the run fails with
+      // the reason instead of staying runnable and failing the same way on every resume.
+      if (error instanceof PayloadTooLargeError) this.writer.dropOversized(error.limit);
+      else if (!(error instanceof InvalidEventDataError || error instanceof InvalidEventError)) throw error;
+      return void (await this.writer.fail({ ...toErrorInfo(error), node }));
     }
     if ('waitForInput' in r) await this.writer.snapshot();
   }
