@@ -83,7 +83,11 @@ export function propertyContract(ctx: ContractContext, numRuns: number): void {
         ),
         { numRuns },
       );
-      // The generator must keep drawing every core event type (dropping one fails here).
+      // The generator must keep drawing every core event type (dropping one fails here). The
+      // property's own runs are few on slow stores and random, so a fixed-seed sample of the
+      // generator decides: deterministic, and it still fails when a type is dropped.
+      for (const sampled of fc.sample(arbitraryRunLog(), { numRuns: 400, seed: 20261206 }))
+        for (const e of sampled) drawn.add(e.type);
       expect(CORE_EVENT_TYPES.filter((t) => !drawn.has(t))).toEqual([]);
     });
   });
