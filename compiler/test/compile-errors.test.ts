@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { throwawayTsconfig } from './throwaway-tsconfig';
 import {
   compileProject,
   CompilerConfigError,
@@ -11,7 +12,6 @@ import {
   type CompileDiagnostic,
 } from '@kestrion/compiler';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const dirs: string[] = [];
 
 /** A throwaway project with the given `src/` files; returns its tsconfig path. */
@@ -20,25 +20,7 @@ function project(files: Record<string, string>): string {
   dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'src'));
   const tsconfig = path.join(dir, 'tsconfig.json');
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'node16',
-        moduleResolution: 'node16',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-        paths: {
-          '@kestrion/agent': [path.join(REPO, 'packages/agent/src/index.ts')],
-          '@kestrion/core': [path.join(REPO, 'packages/core/src/index.ts')],
-        },
-      },
-      include: ['src'],
-    }),
-  );
+  fs.writeFileSync(tsconfig, throwawayTsconfig());
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, 'src', name), text);
   return tsconfig;
 }

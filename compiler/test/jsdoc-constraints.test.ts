@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { validateArgs, verifyManifest } from '@kestrion/agent';
 import type { ToolManifest } from '@kestrion/core';
 import { ManifestCompiler, formatDiagnostic, type CompileResult } from '@kestrion/compiler';
+import { throwawayTsconfig } from './throwaway-tsconfig';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const dirs: string[] = [];
 
 afterAll(() => {
@@ -19,25 +19,7 @@ function compile(source: string, extra: Record<string, string> = {}): CompileRes
   dirs.push(dir);
   fs.mkdirSync(path.join(dir, 'src'));
   const tsconfig = path.join(dir, 'tsconfig.json');
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'node16',
-        moduleResolution: 'node16',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-        paths: {
-          '@kestrion/agent': [path.join(REPO, 'packages/agent/src/index.ts')],
-          '@kestrion/core': [path.join(REPO, 'packages/core/src/index.ts')],
-        },
-      },
-      include: ['src'],
-    }),
-  );
+  fs.writeFileSync(tsconfig, throwawayTsconfig());
   fs.writeFileSync(path.join(dir, 'src', 'agent.ts'), source);
   for (const [name, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, 'src', name), text);
   return ManifestCompiler.fromTsConfig(tsconfig).compile();

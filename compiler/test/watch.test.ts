@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { watchProject, type ProjectWatcher, type WatchEvent } from '@kestrion/compiler';
+import { throwawayTsconfig } from './throwaway-tsconfig';
 
-const REPO = path.resolve(__dirname, '..', '..');
 let dir: string;
 let tsconfig: string;
 let watcher: ProjectWatcher | undefined;
@@ -25,25 +25,7 @@ export class ${cls} {
 }
 
 function writeConfig(include: string[]): void {
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'node16',
-        moduleResolution: 'node16',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-        paths: {
-          '@kestrion/agent': [path.join(REPO, 'packages/agent/src/index.ts')],
-          '@kestrion/core': [path.join(REPO, 'packages/core/src/index.ts')],
-        },
-      },
-      include,
-    }),
-  );
+  fs.writeFileSync(tsconfig, throwawayTsconfig(include));
 }
 
 /** Resolves with the first compilation (from now on) whose manifest satisfies `test`. */
