@@ -112,7 +112,7 @@ export type {
   CompleteOptions,
 } from './providers/provider';
 export { Engine } from './engine/engine';
-export type { EngineOptions, StartOptions } from './engine/engine';
+export type { DriveOptions, EngineOptions, StartOptions } from './engine/engine';
 export { recoverRuns } from './worker/recover-runs';
 export { AgentMismatchError, RunInterrupted } from './errors';
 export type { RecoveryReport, RecoveryFailure, RecoverOptions } from './worker/recover-runs';

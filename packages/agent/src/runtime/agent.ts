@@ -3,6 +3,7 @@ import {
   Engine,
   type ApproveInput,
   type Json,
+  type DriveOptions,
   type Lease,
   RunNotFoundError,
   type RejectInput,
@@ -225,8 +226,8 @@ export class Agent<T extends object = object> {
    * `Engine.drive` for what happens to the lease. A run of another agent is refused
    * (`AgentMismatchError`).
    */
-  async drive(lease: Lease): Promise<AgentRun> {
-    return this.view((await this.engine()).drive(lease));
+  async drive(lease: Lease, options: DriveOptions = {}): Promise<AgentRun> {
+    return this.view((await this.engine()).drive(lease, undefined, options));
   }
 
   /**

@@ -66,6 +66,17 @@ export interface StartOptions {
   meta?: JsonObject;
 }
 
+/** How `Engine.drive` may be asked to stop early. */
+export interface DriveOptions {
+  /**
+   * A graceful stop (a worker shutting down): once aborted, the node in flight finishes, its
+   * transition is committed, no further node starts, and the lease is released — the run stays
+   * runnable and the next claim continues exactly there. A node that never returns is not
+   * stopped by this; a shutdown deadline is the caller's (exit, and the lease lapses).
+   */
+  stopBetweenSteps?: AbortSignal;
+}
+
 const DECISION_RETRIES = 5;
 
 /**
@@ -198,7 +209,7 @@ export class Engine {
    * Refused, with the lease left as it is: a run of another agent (`AgentMismatchError`: claim
    * with `agents`), and a run this engine is driving already (`RunBusyError`).
    */
-  async drive(lease: Lease, observer?: RunObserver): Promise<RunView> {
+  async drive(lease: Lease, observer?: RunObserver, options: DriveOptions = {}): Promise<RunView> {
     const runId = lease.runId;
     if (this.driving.has(runId)) throw new RunBusyError(runId, this.owner, lease.expiresAtMs);
     this.driving.add(runId);
@@ -216,7 +227,7 @@ export class Engine {
         await this.store.releaseLease(lease);
         return toRunView(state);
       }
-      return await this.driveLeased(lease, state, observer, 'keep');
+      return await this.driveLeased(lease, state, observer, 'keep', options);
     } finally {
       this.driving.delete(runId);
     }
@@ -232,6 +243,7 @@ export class Engine {
     proven: RunState | undefined,
     observer: RunObserver | undefined,
     onError: 'release' | 'keep',
+    options: DriveOptions = {},
   ): Promise<RunView> {
     const runId = lease.runId;
     let driver: RunDriver | undefined;
@@ -245,7 +257,7 @@ export class Engine {
       const state = proven ?? (await this.load(runId));
       writer = new RunWriter(state, this.store, lease, this.clock, this.ids, this.snapshotEvery, observer);
       if (proven || (await this.drivable(state))) {
-        driver = new RunDriver(this.deps, writer, keeper, observer);
+        driver = new RunDriver(this.deps, writer, keeper, observer, options.stopBetweenSteps);
         await driver.drive(state.status === 'waiting_on_human');
         endedHere = isTerminal(writer.state.status);
       }

@@ -47,6 +47,8 @@ export class RunDriver {
     private readonly writer: RunWriter,
     private readonly lease: LeaseKeeper | undefined,
     private readonly observer?: RunObserver,
+    /** Aborted: finish the node in flight, commit what it deferred, and start no other. */
+    private readonly stopBetweenSteps?: AbortSignal,
   ) {}
 
   private get state(): RunState {
@@ -69,6 +71,9 @@ export class RunDriver {
       // Cancellation wins over parking: a parked run is cancelled without waiting for its person.
       if (s.cancelRequested) return void (await this.writer.cancel(s.cancelRequested.by));
       if (s.status === 'waiting_on_human' && !(first && wake)) return;
+      // A graceful stop (a worker shutting down): the step just taken is made durable, so the
+      // next driver starts exactly where this one stopped.
+      if (this.stopBetweenSteps?.aborted) return void (await this.writer.flush());
       const limit = this.limitProblem();
       if (limit) return void (await this.writer.fail({ code: 'limit_exceeded', message: limit }));
       if (s.visits === 0) {
