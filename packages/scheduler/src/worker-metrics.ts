@@ -1,0 +1,86 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Queue depth by run status, counted by the store when Prometheus scrapes. */
+export type QueueDepth = () => Promise<Readonly<Record<string, number>>>;
+
+/**
+ * The worker's Prometheus metrics, in a registry of their own (a service embedding a worker
+ * merges it into its registry with `Registry.merge`, or serves it beside its own). Names
+ * follow Prometheus conventions: `_total` counters, `_seconds` histograms, base units.
+ */
+export class WorkerMetrics {
+  readonly registry: Registry;
+  readonly active: Gauge;
+  readonly slots: Gauge;
+  readonly claims: Counter;
+  readonly claimErrors: Counter;
+  readonly driven: Counter<'outcome'>;
+  readonly driveSeconds: Histogram;
+  readonly claimLatency: Histogram<'kind'>;
+  readonly quotaWaits: Counter<'bucket'>;
+
+  constructor(options: { registry?: Registry; queueDepth?: QueueDepth } = {}) {
+    const registers = [(this.registry = options.registry ?? new Registry())];
+    this.active = new Gauge({
+      name: 'kestrion_worker_active_runs',
+      help: 'Runs this worker is driving now.',
+      registers,
+    });
+    this.slots = new Gauge({
+      name: 'kestrion_worker_slots',
+      help: 'Runs this worker drives at most at once.',
+      registers,
+    });
+    this.claims = new Counter({
+      name: 'kestrion_worker_claims_total',
+      help: 'Runs claimed from the store.',
+      registers,
+    });
+    this.claimErrors = new Counter({
+      name: 'kestrion_worker_claim_errors_total',
+      help: 'Claims that failed (the store unreachable, a lock timeout).',
+      registers,
+    });
+    this.driven = new Counter({
+      name: 'kestrion_worker_runs_driven_total',
+      help: 'Drives finished, by the status the run was left in (error: the drive threw and the lease was left to lapse).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.driveSeconds = new Histogram({
+      name: 'kestrion_worker_drive_seconds',
+      help: 'Time from claim to the run ending, parking or being handed back.',
+      buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.claimLatency = new Histogram({
+      name: 'kestrion_worker_claim_latency_seconds',
+      help: 'Time from the run becoming runnable (its last append: submitted, decided, input) to a worker claiming it. kind=resumed is approval-to-resumed.',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+      registers,
+    });
+    this.quotaWaits = new Counter({
+      name: 'kestrion_worker_quota_waits_total',
+      help: 'Runs this worker parked because a provider quota bucket was full (waiting_for_quota).',
+      labelNames: ['bucket'],
+      registers,
+    });
+    const queueDepth = options.queueDepth;
+    if (queueDepth)
+      new Gauge({
+        name: 'kestrion_queue_depth',
+        help: 'Runs in the store by status (counted at scrape time).',
+        labelNames: ['status'],
+        registers,
+        async collect() {
+          for (const [status, count] of Object.entries(await queueDepth())) this.set({ status }, count);
+        },
+      });
+  }
+
+  /** The Prometheus text exposition of every metric in the registry. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
