@@ -1,0 +1,91 @@
+import { StoreError } from '@kestrion/core';
+import { RUNNABLE_CHANNEL, postgresWakeups } from '@kestrion/store';
+import { createTestDatabase, type TestDatabase } from '@kestrion/testing';
+import { Client } from 'pg';
+
+/** LISTEN/NOTIFY hints for idle workers: delivered on commit, and the listener survives its connection being killed. */
+describe('postgresWakeups', () => {
+  let db: TestDatabase;
+  let admin: Client;
+  beforeAll(async () => {
+    db = await createTestDatabase('kestrion_wakeups');
+    admin = new Client({ connectionString: db.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin.end();
+    await db.drop();
+  });
+
+  async function until(check: () => boolean, ms = 5_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not reached in time');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it('hints once per notification, only after the notifying transaction commits', async () => {
+    let hints = 0;
+    const unsubscribe = await postgresWakeups(db.url).subscribe(() => hints++);
+    try {
+      await admin.query('begin');
+      await admin.query(`select pg_notify('${RUNNABLE_CHANNEL}', 'billing')`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(hints).toBe(0); // not committed yet
+      await admin.query('commit');
+      await until(() => hints === 1);
+      await admin.query(`select pg_notify('another_channel', 'x')`);
+      await admin.query(`select pg_notify('${RUNNABLE_CHANNEL}', 'billing')`);
+      await until(() => hints === 2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(hints).toBe(2);
+    } finally {
+      await unsubscribe();
+    }
+  });
+
+  it('reconnects after pg_terminate_backend, hints once on reconnecting, and hears notifications again', async () => {
+    let hints = 0;
+    const errors: unknown[] = [];
+    const unsubscribe = await postgresWakeups(db.url, { onError: (e) => errors.push(e) }).subscribe(
+      () => hints++,
+    );
+    try {
+      const { rows } = await admin.query<{ n: number }>(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and query ilike 'LISTEN%'`,
+      );
+      expect(rows[0]?.n).toBe(1);
+      // The reconnect's own hint: anything notified while it was down was lost.
+      await until(() => hints === 1);
+      expect(errors.length).toBeGreaterThan(0);
+      const listening = async () =>
+        (
+          await admin.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
+          )
+        ).rows[0]?.n;
+      expect(await listening()).toBe(1);
+      await admin.query(`select pg_notify('${RUNNABLE_CHANNEL}', 'billing')`);
+      await until(() => hints === 2);
+    } finally {
+      await unsubscribe();
+    }
+    // Unsubscribed: the listening connection is gone and nothing reconnects.
+    const { rows } = await admin.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('a server that cannot be reached is a retryable StoreError without the password', async () => {
+    const error = await postgresWakeups('postgres://kestrion:hunter2-secret@127.0.0.1:1/nowhere')
+      .subscribe(() => undefined)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).retryable).toBe(true);
+    expect(String((error as Error).message)).toMatch(/cannot LISTEN for runnable runs/);
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('hunter2-secret');
+  });
+});
