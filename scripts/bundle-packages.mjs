@@ -1,15 +1,16 @@
 // After `tsc -b`: bundles the runtime entry of the packages a process loads first (core, store)
-// into one file each. Node then compiles one file instead of a few hundred (kysely alone is
-// ~280 modules, ~60 ms of a cold start); dependencies with native code or optional use stay
-// external. Types still come from tsc's dist/*.d.ts.
-import { readFileSync } from 'node:fs';
+// into one file each: Node then compiles one file instead of a few dozen. Only the package's own
+// code goes in; every dependency (kysely, the drivers, other @kestrion packages) stays external
+// and is required from node_modules as published, so a user's `npm update kysely` applies.
+// Types still come from tsc's dist/*.d.ts. The bundles' source maps point at src/*.ts, which
+// every package ships (see docs/packaging.md).
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const BUNDLED = ['packages/core', 'packages/store'];
 // Loaded lazily or native: never inlined.
 const ALWAYS_EXTERNAL = ['better-sqlite3', 'pg', '@kestrion/*'];
-const KYSELY_ESM = join(process.cwd(), 'node_modules', 'kysely', 'dist', 'esm', 'index.js');
 
 const common = {
   bundle: true,
@@ -22,18 +23,6 @@ const common = {
   // KESTRION_BUNDLE_READABLE=1 keeps them readable (line numbers in CPU profiles).
   minifyWhitespace: !process.env.KESTRION_BUNDLE_READABLE,
   logLevel: 'warning',
-};
-
-/**
- * The store's bundle requires kysely from a file of its own beside it: the SQLite store loads
- * kysely only when it builds a query (listing, claiming, migrating), so a process that starts,
- * approves and resumes runs never parses it (~5 ms of every start).
- */
-const kyselyBesideBundle = {
-  name: 'kysely-beside-bundle',
-  setup(b) {
-    b.onResolve({ filter: /^kysely$/ }, () => ({ path: './kysely.bundle.js', external: true }));
-  },
 };
 
 /**
@@ -79,16 +68,17 @@ for (const dir of BUNDLED) {
       });
     continue;
   }
-  const usesKysely = Object.keys(pkg.dependencies ?? {}).includes('kysely');
-  const external = [...ALWAYS_EXTERNAL, ...Object.keys(pkg.dependencies ?? {}).filter((d) => d !== 'kysely')];
+  const external = [
+    ...ALWAYS_EXTERNAL,
+    ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies }),
+  ];
   await build({
     ...common,
     entryPoints: [join(dir, 'dist', 'index.js')],
     outfile: join(dir, 'dist', 'index.bundle.js'),
     external,
-    plugins: usesKysely ? [kyselyBesideBundle] : [],
   });
-  // kysely's ESM build as one CommonJS file (its CJS build is ~280 files).
-  if (usesKysely)
-    await build({ ...common, entryPoints: [KYSELY_ESM], outfile: join(dir, 'dist', 'kysely.bundle.js') });
+  // Earlier builds vendored kysely here; a stale copy in a developer's dist/ must not be packed.
+  for (const stale of ['kysely.bundle.js', 'kysely.bundle.js.map'])
+    rmSync(join(dir, 'dist', stale), { force: true });
 }

@@ -11,6 +11,7 @@ import { DEFAULT_MAX_EVENT_BYTES, scrubError, scrubSecrets, urlPassword } from '
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import type { PostgresStoreDialect } from './postgres/postgres-store-dialect';
+import { requiringDriver } from './optional-driver';
 import { LATEST_MIGRATION } from './schema-version';
 import type { SqliteSynchronous } from './sqlite/sqlite-config';
 import { SqliteStoreDialect } from './sqlite/sqlite-store-dialect';
@@ -117,10 +118,13 @@ async function bringSchemaUpToDate(dialect: StoreDialect): Promise<void> {
 
 /**
  * The PostgreSQL dialect (and `pg`) load only when a postgres URL is opened: a process on
- * SQLite does not pay pg's start-up cost.
+ * SQLite does not pay pg's start-up cost, nor need pg installed (an optional peer dependency;
+ * missing, it is a ConfigurationError naming the install command).
  */
 function loadPostgresDialect(): typeof PostgresStoreDialect {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./postgres/postgres-store-dialect') as typeof import('./postgres/postgres-store-dialect'))
-    .PostgresStoreDialect;
+  return requiringDriver(
+    'pg',
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require('./postgres/postgres-store-dialect') as typeof import('./postgres/postgres-store-dialect'),
+  ).PostgresStoreDialect;
 }

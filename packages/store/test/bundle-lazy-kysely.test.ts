@@ -4,13 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // The published entry (the bundle in dist/), in a real process: a process that starts, approves
-// and resumes runs on a current SQLite database must not load kysely's file at all.
+// and resumes runs on a current SQLite database must not load kysely (the published package,
+// required from node_modules) at all, and requiring the store loads no database driver.
 const bundle = resolve(__dirname, '..', 'dist', 'index.bundle.js');
 
 const script = `
 const core = require(${JSON.stringify(resolve(__dirname, '..', '..', 'core', 'dist', 'index.bundle.js'))});
+const loaded = (pkg) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + pkg + '/'));
 const { openStore } = require(${JSON.stringify(bundle)});
-const kyselyLoaded = () => Object.keys(require.cache).some((k) => k.endsWith('kysely.bundle.js'));
+const driversAtRequire = ['better-sqlite3', 'pg'].filter(loaded);
+const kyselyLoaded = () => loaded('kysely');
 (async () => {
   const url = 'sqlite://' + process.argv[1];
   const graph = core.defineGraph({
@@ -25,11 +28,21 @@ const kyselyLoaded = () => Object.keys(require.cache).some((k) => k.endsWith('ky
   const done = await engine.resume(parked.runId);
   const before = kyselyLoaded();
   const listed = (await store.listRuns()).runs.length;
-  console.log(JSON.stringify({ status: done.status, before, listed, after: kyselyLoaded() }));
+  const drivers = ['better-sqlite3', 'pg'].filter(loaded);
+  console.log(JSON.stringify({ driversAtRequire, drivers, status: done.status, before, listed, after: kyselyLoaded() }));
   await store.close();
 })();`;
 
-function runChild(file: string): { status: string; before: boolean; listed: number; after: boolean } {
+interface ChildReport {
+  driversAtRequire: string[];
+  drivers: string[];
+  status: string;
+  before: boolean;
+  listed: number;
+  after: boolean;
+}
+
+function runChild(file: string): ChildReport {
   const out = execFileSync(process.execPath, ['-e', script, file], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop() as string);
 }
@@ -39,10 +52,17 @@ describe('the store bundle', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kestrion-bundle-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('drives runs on a current SQLite database without loading kysely, and loads it to list', () => {
+  it('drives runs on a current SQLite database without loading kysely, and loads it to list; pg never', () => {
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
     const file = join(dir, 'bundle.db');
     runChild(file); // the first process creates and migrates the file (kysely's Migrator)
-    expect(runChild(file)).toEqual({ status: 'completed', before: false, listed: 2, after: true });
+    expect(runChild(file)).toEqual({
+      driversAtRequire: [],
+      drivers: ['better-sqlite3'],
+      status: 'completed',
+      before: false,
+      listed: 2,
+      after: true,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { StoreError } from '@kestrion/core';
 import { scrubError, scrubSecrets } from '@kestrion/core/store-kit';
 import type { Client, ClientConfig } from 'pg';
+import { requiringDriver } from '../optional-driver';
 
 /** The channel the runs table's trigger notifies when a run becomes claimable (migration 0007). */
 export const RUNNABLE_CHANNEL = 'kestrion_runnable';
@@ -32,7 +33,7 @@ export function postgresWakeups(
   return {
     async subscribe(onHint) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const pg = require('pg') as typeof import('pg');
+      const pg = requiringDriver('pg', () => require('pg') as typeof import('pg'));
       let closed = false;
       let client: Client | undefined;
       let delay = 100;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ConfigurationError } from '@kestrion/core';
+import { requiringDriver } from '../optional-driver';
 import type { SqliteStoreConfig } from './sqlite-config';
 
 /** The store's busy timeout: how long a write waits in all for another connection's lock. */
@@ -10,6 +11,13 @@ export function busyTimeoutOf(config: SqliteStoreConfig): number {
 }
 
 let addon: { nativeBinding?: string } | undefined;
+let driver: typeof Database | undefined;
+
+/** better-sqlite3, an optional peer dependency: required on the first SQLite open, not before. */
+function sqliteDriver(): typeof Database {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (driver ??= requiringDriver('better-sqlite3', () => require('better-sqlite3') as typeof Database));
+}
 
 /**
  * better-sqlite3's addon where its install builds or downloads it. Left to itself it asks the
@@ -40,9 +48,10 @@ function addonOption(): { nativeBinding?: string } {
  * (see SqliteStoreDialect.opened).
  */
 export function openSqliteDatabase(config: SqliteStoreConfig): Database.Database {
+  const SqliteDatabase = sqliteDriver();
   let db: Database.Database;
   try {
-    db = new Database(config.filename, addonOption());
+    db = new SqliteDatabase(config.filename, addonOption());
   } catch (error) {
     // better-sqlite3 says only "the directory does not exist" or the like, without the path.
     throw new ConfigurationError(
