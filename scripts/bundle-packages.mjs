@@ -4,7 +4,7 @@
 // and is required from node_modules as published, so a user's `npm update kysely` applies.
 // Types still come from tsc's dist/*.d.ts. The bundles' source maps point at src/*.ts, which
 // every package ships (see docs/packaging.md).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -47,14 +47,15 @@ for (const dir of BUNDLED) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const entries = ENTRIES[dir];
   if (entries) {
-    const shared = `${pkg.name.split('/').pop()}.bundle.js`;
+    const base = pkg.name.split('/').pop();
+    const shared = `${base}.bundle.js`;
+    // A real file, not esbuild's stdin: the bundle's map names it as a source, and every source
+    // a shipped map names must be in the tarball (packages/testing/test/packaging).
+    const entriesFile = join(dir, 'dist', `${base}.entries.js`);
+    writeFileSync(entriesFile, entries.map((e) => `export * from './${e}.js';\n`).join(''));
     await build({
       ...common,
-      stdin: {
-        contents: entries.map((e) => `export * from './${e}.js';`).join('\n'),
-        resolveDir: join(dir, 'dist'),
-        sourcefile: 'entries.js',
-      },
+      entryPoints: [entriesFile],
       outfile: join(dir, 'dist', shared),
       external: ALWAYS_EXTERNAL,
     });
