@@ -50,6 +50,7 @@ export {
   ReplayDivergedError,
   LimitExceededError,
   UnexpectedError,
+  QuotaExhaustedError,
 } from './errors';
 export type { ErrorCode, ErrorCodeOf, ErrorCodeSpec, ErrorFault, EventErrorCode } from './errors';
 export type { Json, JsonObject } from './util/json';
@@ -110,7 +111,27 @@ export type {
   Provider,
   ProviderTool,
   CompleteOptions,
+  RetryInfo,
 } from './providers/provider';
+export type {
+  QuotaStore,
+  QuotaLimits,
+  QuotaRequest,
+  QuotaGrant,
+  QuotaDenial,
+  QuotaDenialReason,
+  QuotaUsage,
+} from './quota/quota-store';
+export {
+  QUOTA_WINDOW_MS,
+  QUOTA_MARGIN_MS,
+  QUOTA_DEFAULT_HOLD_MS,
+  QUOTA_CONCURRENCY_RETRY_MS,
+} from './quota/quota-store';
+export { InMemoryQuotaStore } from './quota/in-memory-quota-store';
+export { withQuota } from './quota/with-quota';
+export type { WithQuotaOptions } from './quota/with-quota';
+export { estimatePromptTokens } from './quota/quota-estimate';
 export { Engine } from './engine/engine';
 export type { DriveOptions, EngineOptions, StartOptions } from './engine/engine';
 export { recoverRuns } from './worker/recover-runs';

@@ -12,6 +12,7 @@ export type {
   Provider,
   ProviderTool,
   CompleteOptions,
+  RetryInfo,
 } from './providers/provider';
 export { isRetryableStatus } from './providers/provider-errors';
 export type { ProviderErrorOptions } from './providers/provider-errors';

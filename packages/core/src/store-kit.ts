@@ -45,3 +45,23 @@ export {
   headMismatch,
 } from './store/append-precedence';
 export type { AppendHead, AppendDecision, AppendCheck } from './store/append-precedence';
+// A QuotaStore's window rule, for implementations (the port itself is in the application entry).
+export type {
+  QuotaStore,
+  QuotaLimits,
+  QuotaRequest,
+  QuotaGrant,
+  QuotaDenial,
+  QuotaUsage,
+} from './quota/quota-store';
+export { QUOTA_DEFAULT_HOLD_MS, QUOTA_MARGIN_MS, QUOTA_WINDOW_MS } from './quota/quota-store';
+export type { QuotaEntry, QuotaTotals } from './quota/quota-window';
+export {
+  assertReservable,
+  countedUntil,
+  isCounted,
+  isInFlight,
+  quotaDenial,
+  quotaRefusals,
+  quotaTotals,
+} from './quota/quota-window';

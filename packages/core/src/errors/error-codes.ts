@@ -231,6 +231,14 @@ export const ERROR_CODES = {
     httpStatus: 502,
     exitCode: 1,
   },
+  quota_exhausted: {
+    fault: 'provider',
+    meaning:
+      "A shared provider quota (requests, tokens or concurrent calls per minute, or a 429's pause) has no room for the call; retry at retryAtMs.",
+    retryable: true,
+    httpStatus: 429,
+    exitCode: 1,
+  },
 
   // --- model behaviour: the model did not do what the agent needs ---
   model_misbehaviour: {

@@ -42,6 +42,7 @@ export {
   IncompleteResponseError,
   ProviderConnectionError,
   ProviderClientError,
+  QuotaExhaustedError,
 } from './provider-errors';
 export type { ProviderErrorOptions } from './provider-errors';
 export { ModelMisbehaviourError } from './model-errors';

@@ -1,6 +1,7 @@
 import type { ErrorCodeOf } from './error-codes';
 import { KestrionError } from './kestrion-error';
 import { scrubError, scrubSecrets } from '../util/secret-scrub';
+import type { QuotaDenialReason } from '../quota/quota-store';
 
 /** HTTP statuses worth another attempt: timeouts, conflicts, rate limits and server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -109,5 +110,25 @@ export class ProviderClientError extends ProviderError {
     options: Pick<ProviderErrorOptions, 'cause' | 'secrets'> = {},
   ) {
     super(provider, message, { ...options, retryable: false }, 'provider_client');
+  }
+}
+
+/**
+ * A shared provider quota (`withQuota`, a `QuotaStore`) refused the call before it was sent:
+ * its bucket (`${provider}:${model}`) has no room for it until `retryAtMs` (epoch ms), because
+ * of `reason` (`requests`, `tokens`, `concurrency`, or `paused` after the provider's 429).
+ * Retryable, and nothing was sent: a worker parks the run until `retryAtMs` instead of waiting
+ * inside the call. Not a `ProviderError`: the provider was never asked.
+ */
+export class QuotaExhaustedError extends KestrionError {
+  constructor(
+    readonly bucket: string,
+    readonly reason: QuotaDenialReason,
+    readonly retryAtMs: number,
+  ) {
+    super(
+      'quota_exhausted',
+      `quota ${bucket}: no room (${reason}) until ${new Date(retryAtMs).toISOString()}`,
+    );
   }
 }

@@ -47,6 +47,7 @@ export async function runProviderCall<T>(
     }
     const delay = retryDelayMs(error, n, options.policy);
     if (delay === undefined) throw error;
+    await options.onRetry?.({ attempt: n, error: error as ProviderError, delayMs: delay });
     await options.policy.sleep(delay, options.signal);
     if (options.signal?.aborted) throw abortError(options);
   }

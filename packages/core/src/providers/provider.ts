@@ -1,5 +1,6 @@
 import type { EventCost } from '../events/envelope';
 import type { Json, JsonObject } from '../util/json';
+import type { ProviderError } from '../errors/provider-errors';
 
 /** One message of a conversation, provider-neutral. */
 export type ChatMessage =
@@ -83,6 +84,22 @@ export interface CompleteOptions {
    * An error thrown here fails the call at once and is not retried.
    */
   onTextDelta?: (delta: string, info: { attempt: number }) => void;
+  /**
+   * Called before each retry the provider makes of this call (adapters on `runProviderCall`
+   * do): `error` is what attempt number `attempt` failed with, `delayMs` the wait before the
+   * next one. A wrapper that counts what the vendor sees (`withQuota`) accounts for each
+   * attempt here. If it throws or rejects, the call ends with that error and is not retried.
+   */
+  onRetry?: (info: RetryInfo) => void | Promise<void>;
+}
+
+/** A retry about to happen, as {@link CompleteOptions.onRetry} is told of it. */
+export interface RetryInfo {
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  error: ProviderError;
+  /** The wait before the next attempt (a `Retry-After`, or backoff). */
+  delayMs: number;
 }
 
 /**

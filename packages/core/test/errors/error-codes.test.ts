@@ -45,6 +45,7 @@ function everyError(): KestrionError[] {
     new c.IncompleteResponseError('p', 'x'),
     new c.ProviderConnectionError('p', 'x'),
     new c.ProviderClientError('p', 'x'),
+    new c.QuotaExhaustedError('p:m', 'requests', 0),
     new c.ModelMisbehaviourError('x'),
     new c.UnknownToolError('t', []),
     new c.RecordedToolError({ code: 'tool_timeout', message: 'x' }),
