@@ -122,8 +122,11 @@ export class ProviderClientError extends ProviderError {
  */
 export class QuotaExhaustedError extends KestrionError {
   constructor(
+    /** `${provider}:${model}`. */
     readonly bucket: string,
+    /** The limit that holds longest. */
     readonly reason: QuotaDenialReason,
+    /** Epoch ms: the earliest time the bucket can admit the call (see `QuotaDenial.retryAtMs`). */
     readonly retryAtMs: number,
   ) {
     super(

@@ -97,6 +97,7 @@ export interface CompleteOptions {
 export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
   attempt: number;
+  /** What that attempt failed with. */
   error: ProviderError;
   /** The wait before the next attempt (a `Retry-After`, or backoff). */
   delayMs: number;

@@ -29,6 +29,7 @@ export interface QuotaRequest {
 /** The request was admitted and is now counted, in flight. */
 export interface QuotaGrant {
   granted: true;
+  /** The reservation's id, as requested. */
   id: string;
 }
 
@@ -70,8 +71,8 @@ export const QUOTA_WINDOW_MS = 60_000;
  */
 export const QUOTA_MARGIN_MS = 1_000;
 
-/** How long a reservation stays in flight, unless settled or released, before it is presumed abandoned. */
-export const QUOTA_DEFAULT_HOLD_MS = 15 * 60_000;
+/** How long (15 min) a reservation stays in flight, unless settled or released, before it is presumed abandoned. */
+export const QUOTA_DEFAULT_HOLD_MS = 900_000;
 
 /** How long a denial for `concurrency` asks the caller to wait before it tries again. */
 export const QUOTA_CONCURRENCY_RETRY_MS = 1_000;
@@ -102,9 +103,14 @@ export const QUOTA_CONCURRENCY_RETRY_MS = 1_000;
  * - Entries that no longer count are deleted on the way (by `reserve`).
  */
 export interface QuotaStore {
+  /** Admits the request into the bucket (counted, in flight), or refuses it and records nothing. */
   reserve(bucket: string, limits: QuotaLimits, request: QuotaRequest): Promise<QuotaGrant | QuotaDenial>;
+  /** The call ended: the reservation now holds `tokens` (the actual usage) and counts from `now`. */
   settle(bucket: string, id: string, outcome: { tokens: number; now: number }): Promise<void>;
+  /** The call never reached the vendor: the reservation stops counting. */
   release(bucket: string, id: string, now: number): Promise<void>;
+  /** Refuses every reservation of the bucket until `untilMs` (the vendor answered 429). */
   pause(bucket: string, untilMs: number): Promise<void>;
+  /** What the bucket counts at `now`. */
   usage(bucket: string, now: number): Promise<QuotaUsage>;
 }

@@ -23,8 +23,11 @@ export interface QuotaEntry {
 
 /** What a bucket counts at one moment: the inputs of {@link quotaRefusals}. */
 export interface QuotaTotals {
+  /** Entries that count. */
   requests: number;
+  /** Their tokens. */
   tokens: number;
+  /** Those of them in flight. */
   inFlight: number;
 }
 
