@@ -8,7 +8,13 @@ export type { CompileDiagnostic } from './compile-diagnostic';
 export { watchProject } from './watch-project';
 export type { WatchProjectOptions, WatchEvent, ProjectWatcher } from './watch-project';
 export { diffManifests } from './manifest-diff';
-export { serializeManifest, writeManifest, readManifest, DEFAULT_MANIFEST_NAME } from './manifest-file';
+export {
+  serializeManifest,
+  writeManifest,
+  readManifest,
+  DEFAULT_MANIFEST_NAME,
+  MANIFEST_VERSION,
+} from './manifest-file';
 export { runCli } from './run-cli';
 export type { CliIo } from './run-cli';
 export { parseCliArgs, USAGE } from './cli-args';

@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileSystemRefreshResult, Project, ts } from 'ts-morph';
 import { CompilerConfigError, relativePath, type CompileDiagnostic } from './compile-diagnostic';
-import { findToolMethods, type ToolMethod } from './find-tool-methods';
+import { findAgents, type AgentClass } from './find-agents';
+import { findToolMethods, type FinderProblem, type ToolMethod } from './find-tool-methods';
 import type { ToolManifest, ToolManifestEntry } from './json-types';
+import { MANIFEST_VERSION } from './manifest-file';
 import { buildToolEntry } from './tool-entry-builder';
 import { suggestToolName, TOOL_NAME_PATTERN, toolNameProblem } from './tool-name';
 
@@ -88,13 +90,19 @@ export class ManifestCompiler {
   }
 }
 
-function toolKey(method: ToolMethod): string {
+function methodKey(method: ToolMethod): string {
   return `${method.className}.${(method.method.name as ts.Identifier).text}`;
 }
 
+function methodName(method: ToolMethod): string {
+  return (method.method.name as ts.Identifier).text;
+}
+
 /**
- * Builds the manifest of every `@tool` method of a TypeScript program. Tools are sorted by key;
- * `source` paths and diagnostics are relative to `rootDir`.
+ * Builds the manifest of every `@tool` method of a TypeScript program. Tools are keyed
+ * `<agent id>.<method>` (see {@link findAgents}) and sorted by key; `source` paths and
+ * diagnostics are relative to `rootDir`. Diagnostics about one method name it `Class.method`,
+ * where it is written.
  */
 export function compileProgram(program: ts.Program, rootDir: string): CompileResult {
   const started = performance.now();
@@ -103,18 +111,79 @@ export function compileProgram(program: ts.Program, rootDir: string): CompileRes
   // TypeScript's guess, and reading tools out of it reports nonsense (a parameter list cut
   // short by a missing `)` looks like a destructured parameter).
   const diagnostics = syntaxDiagnostics(program, rootDir);
-  if (diagnostics.length > 0)
-    return { manifest: { version: 2, tools: {} }, diagnostics, durationMs: performance.now() - started };
-  const methods = findToolMethods(program, checker, (p) =>
-    diagnostics.push({ ...position(rootDir, p.node), tool: p.tool, message: p.message, fix: p.fix }),
-  );
-  const entries = new Map<string, { entry: ToolManifestEntry; method: ToolMethod }>();
-  /** Per class declaration: the tool names models will see, and the method that took each. */
-  const namesByClass = new Map<ts.Node, Map<string, ToolMethod>>();
+  const done = (tools: Record<string, ToolManifestEntry>): CompileResult => ({
+    manifest: { version: MANIFEST_VERSION, tools },
+    diagnostics: dedupe(diagnostics),
+    durationMs: performance.now() - started,
+  });
+  if (diagnostics.length > 0) return done({});
+  const report = (p: FinderProblem): void =>
+    void diagnostics.push({ ...position(rootDir, p.node), tool: p.tool, message: p.message, fix: p.fix });
+  const methods = findToolMethods(program, checker, report);
+  const built = buildEntries(methods, checker, rootDir, diagnostics);
+  const agents = findAgents(program, checker, methods, report);
+  const byId = new Map<string, AgentClass>();
+  const tools: Record<string, ToolManifestEntry> = {};
+  for (const agent of agents) {
+    const clash = byId.get(agent.id);
+    if (clash !== undefined) {
+      diagnostics.push({
+        ...position(rootDir, agent.idNode),
+        message: `agent id ${JSON.stringify(agent.id)} of class ${agent.className} is already the id of class ${clash.className} (${location(rootDir, clash.idNode)}); the manifest keys tools by it, so the runtime could not tell the two apart`,
+        fix: `give one of the classes its own id with @agent({ name: '...' })`,
+      });
+      continue;
+    }
+    byId.set(agent.id, agent);
+    checkToolNames(agent, built, rootDir, diagnostics);
+    for (const method of agent.tools) {
+      const entry = built.get(method.method);
+      if (entry !== undefined) tools[`${agent.id}.${methodName(method)}`] = entry;
+    }
+  }
+  const sorted: Record<string, ToolManifestEntry> = {};
+  for (const key of Object.keys(tools).sort()) sorted[key] = tools[key] as ToolManifestEntry;
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return done(sorted);
+}
+
+/** One entry per decorated method (an inherited tool is built once, listed under each agent). */
+function buildEntries(
+  methods: readonly ToolMethod[],
+  checker: ts.TypeChecker,
+  rootDir: string,
+  diagnostics: CompileDiagnostic[],
+): Map<ts.MethodDeclaration, ToolManifestEntry> {
+  const built = new Map<ts.MethodDeclaration, ToolManifestEntry>();
+  /** Per class declaration, the method declarations by name: a name declared twice is a problem. */
+  const byClass = new Map<ts.Node, Map<string, ToolMethod>>();
   const caches = { parameters: new Map(), returns: new Map() };
   for (const method of methods) {
-    const key = toolKey(method);
+    const key = methodKey(method);
+    if (built.has(method.method)) {
+      diagnostics.push({
+        ...position(rootDir, method.method.name),
+        tool: key,
+        message: 'the method carries `@tool` twice',
+        fix: 'remove one of the decorators',
+      });
+      continue;
+    }
+    const declared = byClass.get(method.method.parent) ?? new Map<string, ToolMethod>();
+    byClass.set(method.method.parent, declared);
+    const twin = declared.get(methodName(method));
+    if (twin !== undefined) {
+      diagnostics.push({
+        ...position(rootDir, method.method.name),
+        tool: key,
+        message: `the class declares ${key} twice (also at ${location(rootDir, twin.method.name)})`,
+        fix: 'remove or rename one of the methods',
+      });
+      continue;
+    }
+    declared.set(methodName(method), method);
     const entry = buildToolEntry(method, checker, rootDir, diagnostics, caches);
+    built.set(method.method, entry);
     const nameProblem = toolNameProblem(entry.name);
     if (nameProblem !== undefined) {
       const fromOption = method.options.name !== undefined;
@@ -127,47 +196,47 @@ export function compileProgram(program: ts.Program, rootDir: string): CompileRes
           : `rename the method or set @tool({ name: '${suggestToolName(entry.name)}' })`,
       });
     }
-    const cls = method.method.parent;
-    const names = namesByClass.get(cls) ?? new Map<string, ToolMethod>();
-    namesByClass.set(cls, names);
-    const sameName = names.get(entry.name);
-    if (sameName !== undefined && sameName.method !== method.method)
-      diagnostics.push({
-        ...position(rootDir, method.nameNode ?? method.method.name),
-        tool: key,
-        message: `tool name ${JSON.stringify(entry.name)} is already taken by ${toolKey(sameName)} (${location(rootDir, sameName.nameNode ?? sameName.method.name)}) in the same class; a model could not tell the two apart`,
-        fix: `give one of them another name with @tool({ name: '...' })`,
-      });
-    else if (sameName === undefined) names.set(entry.name, method);
-    const clash = entries.get(key);
-    if (clash === undefined) entries.set(key, { entry, method });
-    else if (clash.method.method === method.method)
-      diagnostics.push({
-        ...position(rootDir, method.method.name),
-        tool: key,
-        message: 'the method carries `@tool` twice',
-        fix: 'remove one of the decorators',
-      });
-    else if (clash.method.method.parent === cls)
-      diagnostics.push({
-        ...position(rootDir, method.method.name),
-        tool: key,
-        message: `the class declares ${key} twice (also at ${clash.entry.source})`,
-        fix: 'remove or rename one of the methods',
-      });
-    else
-      diagnostics.push({
-        ...position(rootDir, method.method.name),
-        tool: key,
-        message: `another class named ${method.className} already has tool ${key} (${clash.entry.source})`,
-        fix: 'give one of the classes a different name',
-      });
   }
-  const tools: Record<string, ToolManifestEntry> = {};
-  for (const key of [...entries.keys()].sort())
-    tools[key] = (entries.get(key) as { entry: ToolManifestEntry }).entry;
-  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-  return { manifest: { version: 2, tools }, diagnostics, durationMs: performance.now() - started };
+  return built;
+}
+
+/** Two tools of one agent (its own or inherited) with the same model-facing name. */
+function checkToolNames(
+  agent: AgentClass,
+  built: ReadonlyMap<ts.MethodDeclaration, ToolManifestEntry>,
+  rootDir: string,
+  diagnostics: CompileDiagnostic[],
+): void {
+  const taken = new Map<string, ToolMethod>();
+  // Base-class tools come first, so a clash is reported at the method that came later.
+  for (const method of agent.tools) {
+    const entry = built.get(method.method);
+    if (entry === undefined) continue;
+    const sameName = taken.get(entry.name);
+    if (sameName?.method === method.method) continue; // `@tool` twice on it: reported already
+    if (sameName === undefined) {
+      taken.set(entry.name, method);
+      continue;
+    }
+    const where = sameName.className === method.className ? 'in the same class' : `in agent ${agent.id}`;
+    diagnostics.push({
+      ...position(rootDir, method.nameNode ?? method.method.name),
+      tool: methodKey(method),
+      message: `tool name ${JSON.stringify(entry.name)} is already taken by ${methodKey(sameName)} (${location(rootDir, sameName.nameNode ?? sameName.method.name)}) ${where}; a model could not tell the two apart`,
+      fix: `give one of them another name with @tool({ name: '...' })`,
+    });
+  }
+}
+
+/** The same problem reported twice (a base class's clash seen from each subclass) is shown once. */
+function dedupe(diagnostics: CompileDiagnostic[]): CompileDiagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.file, d.line, d.column, d.tool, d.parameter, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** TypeScript's syntax errors in the project's own files (not the default libs or node_modules). */

@@ -3,6 +3,12 @@ import * as path from 'node:path';
 import { CompilerConfigError } from './compile-diagnostic';
 import type { ToolManifest } from './json-types';
 
+/**
+ * The manifest format version this compiler writes (3: tools keyed by agent id, with
+ * `parameterNames` and `contextIndex`). `@kestrion/agent` reads exactly this version.
+ */
+export const MANIFEST_VERSION = 3;
+
 /** The file name the compiler writes by default, beside the tsconfig. */
 export const DEFAULT_MANIFEST_NAME = 'kestrion.manifest.json';
 

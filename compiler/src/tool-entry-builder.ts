@@ -18,8 +18,9 @@ export interface SchemaCaches {
 
 /**
  * Builds the manifest entry of one tool method: description, the arguments-object schema (one
- * property per parameter, in declaration order), the return schema (`Promise` unwrapped) and
- * the signature hash. Problems are appended to `diagnostics`; the entry is still returned so
+ * property per parameter, in declaration order), the argument names in that order and the
+ * position of the `ToolContext` (what the runtime maps the model's arguments by), the return
+ * schema (`Promise` unwrapped) and the signature hash. Problems are appended to `diagnostics`; the entry is still returned so
  * one run reports every problem of every tool.
  */
 export function buildToolEntry(
@@ -52,16 +53,31 @@ export function buildToolEntry(
     caches.parameters,
   );
   const properties: JsonObject = {};
+  /** The model's arguments in declaration order: the runtime passes them by this list. */
+  const argumentNames: string[] = [];
   const required: string[] = [];
   const signatureParts: Json[] = [];
   const parameterNames = method.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
   const methodDocs = methodParameterDocs(method, key, parameterNames);
   for (const problem of methodDocs.problems)
     diagnose(problem.node, problem.message, problem.fix, problem.parameter);
+  /** Where the ToolContext parameter is, if the method takes one. */
+  let contextIndex: number | null = null;
   method.parameters.forEach((param, index) => {
     currentParam = param;
     const type = checker.getTypeAtLocation(param);
-    if (index === method.parameters.length - 1 && isToolContextType(type, checker)) return;
+    if (isToolContextType(type, checker)) {
+      // The runtime passes the context at this position; the model never sees it.
+      if (contextIndex === null) contextIndex = index;
+      else
+        diagnose(
+          param,
+          `a tool takes at most one ToolContext (parameter #${contextIndex + 1} is one already)`,
+          'remove this parameter and use the first one',
+          ts.isIdentifier(param.name) ? param.name.text : `#${index + 1}`,
+        );
+      return;
+    }
     if (!ts.isIdentifier(param.name)) {
       diagnose(
         param,
@@ -109,6 +125,7 @@ export function buildToolEntry(
       else schema.default = initial;
     }
     properties[name] = schema;
+    argumentNames.push(name);
     if (!optional) required.push(name);
     signatureParts.push([name, optional, param.type?.getText(sourceFile) ?? '(inferred)']);
   });
@@ -147,9 +164,12 @@ export function buildToolEntry(
     name: tool.options.name ?? (method.name as ts.Identifier).text,
     description,
     parameters,
+    parameterNames: argumentNames,
+    contextIndex,
     returns,
     signatureHash: signatureHash({
       parameters: signatureParts,
+      contextIndex,
       returns: returnText,
       schemas: [parameters, returns],
     }),

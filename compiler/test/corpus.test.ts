@@ -94,7 +94,7 @@ describe.each(Object.entries(readSamples()))('corpus tool %s', (key, samples) =>
 
 describe('type mapping', () => {
   it('maps a branded number alias and the @integer tag to integer', () => {
-    expect(prop('BillingAgent.revenue', 'year')).toMatchObject({
+    expect(prop('billing.revenue', 'year')).toMatchObject({
       type: 'integer',
       minimum: 2000,
       maximum: 2100,
@@ -107,8 +107,8 @@ describe('type mapping', () => {
   });
 
   it('maps Date to a date-time string and template literal types to an anchored pattern', () => {
-    expect(prop('BillingAgent.createInvoice', 'dueDate')).toEqual({ type: 'string', format: 'date-time' });
-    expect(prop('BillingAgent.getOrder', 'orderId')).toEqual({
+    expect(prop('billing.createInvoice', 'dueDate')).toEqual({ type: 'string', format: 'date-time' });
+    expect(prop('billing.getOrder', 'orderId')).toEqual({
       type: 'string',
       pattern: '^order-(?:-?\\d+(?:\\.\\d+)?)$',
     });
@@ -202,7 +202,7 @@ describe('JSDoc', () => {
       description: 'Revision to return to; latest-but-one when omitted.',
       minimum: 1,
     });
-    expect(prop('BillingAgent.applyDiscount', 'percent')).toEqual({
+    expect(prop('billing.applyDiscount', 'percent')).toEqual({
       type: 'number',
       exclusiveMinimum: 0,
       maximum: 100,
@@ -231,8 +231,8 @@ describe('JSDoc', () => {
   });
 
   it('marks properties documented @deprecated', () => {
-    expect(prop('BillingAgent.getCustomer', 'customerId')).toEqual({ type: 'string' });
-    expect(tool('BillingAgent.getCustomer').returns).toMatchObject({
+    expect(prop('billing.getCustomer', 'customerId')).toEqual({ type: 'string' });
+    expect(tool('billing.getCustomer').returns).toMatchObject({
       type: ['object', 'null'],
       properties: { legacyId: { type: 'string', deprecated: true } },
     });

@@ -16,6 +16,8 @@ function entry(name: string, maximum?: number): ToolManifestEntry {
       required: ['orderId', 'amount'],
       additionalProperties: false,
     },
+    parameterNames: ['orderId', 'amount', 'reason'],
+    contextIndex: null,
     returns: { type: 'string' },
     signatureHash: `sha256:${name}-${maximum ?? 'none'}`,
     source: `src/${name}.ts:3`,
@@ -24,7 +26,7 @@ function entry(name: string, maximum?: number): ToolManifestEntry {
 }
 
 function manifest(...entries: [string, ToolManifestEntry][]): ToolManifest {
-  return { version: 2, tools: Object.fromEntries(entries) };
+  return { version: 3, tools: Object.fromEntries(entries) };
 }
 
 describe('diffManifests', () => {

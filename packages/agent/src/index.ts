@@ -11,10 +11,14 @@ export {
   TOOLS_METADATA_KEY,
   AGENT_METADATA_KEY,
 } from './decorators/tool-metadata';
+export { agentIdOf } from './decorators/agent-id';
+export type { AgentId } from './decorators/agent-id';
 export type { ToolMetadata, ResolvedToolMetadata, AgentMetadata } from './decorators/tool-metadata';
 export { COMPILE_COMMAND, MANIFEST_FILE_NAME, MANIFEST_ENV_VAR } from './manifest/compile-command';
 export { findManifest } from './manifest/find-manifest';
-export type { ManifestSearch } from './manifest/find-manifest';
+export type { ManifestLocation } from './manifest/find-manifest';
+export { resolveManifest } from './manifest/resolve-manifest';
+export type { ManifestJson, ManifestSource, ResolvedManifest } from './manifest/resolve-manifest';
 export { loadManifest } from './manifest/load-manifest';
 export { verifyManifest } from './manifest/verify-manifest';
 export { toolEntryHash, sealToolManifest, MANIFEST_VERSION } from './manifest/entry-hash';
@@ -22,6 +26,9 @@ export {
   ManifestVersionError,
   ManifestIntegrityError,
   InvalidManifestSchemaError,
+  ManifestNotFoundError,
+  AgentNotInManifestError,
+  StaleManifestError,
 } from './manifest/manifest-errors';
 export { toolsOf } from './tools/tools-of';
 export type { ToolsOfOptions } from './tools/tools-of';

@@ -40,6 +40,8 @@ const SCALER = sealToolManifest({
       required: ['name', 'replicas'],
       additionalProperties: false,
     },
+    parameterNames: ['name', 'replicas'],
+    contextIndex: null,
     returns: { type: 'string' },
     signatureHash: 'sha256:test',
     source: 'src/scaler.ts:3',
@@ -65,7 +67,7 @@ function thrown(fn: () => unknown): unknown {
 describe('manifest integrity', () => {
   it('computes the same entryHash in the compiler and the runtime, and accepts every compiled corpus entry', () => {
     const manifest = golden();
-    expect(manifest.version).toBe(2);
+    expect(manifest.version).toBe(3);
     for (const entry of Object.values(manifest.tools)) {
       expect(entry.entryHash).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(toolEntryHash(entry)).toBe(entry.entryHash);
@@ -115,7 +117,7 @@ describe('manifest integrity', () => {
     void _dropped;
     const error = thrown(() =>
       toolsOf(new Scaler(), {
-        manifest: { version: 2, tools: { 'Scaler.scale': bare } } as unknown as ToolManifest,
+        manifest: { version: 3, tools: { 'Scaler.scale': bare } } as unknown as ToolManifest,
       }),
     );
     expect(error).toBeInstanceOf(ManifestIntegrityError);
@@ -132,14 +134,51 @@ describe('manifest integrity', () => {
     const file = manifestFile(JSON.stringify(old));
     const error = thrown(() => toolsOf(new Scaler(), { manifest: file }));
     expect(error).toBeInstanceOf(ManifestVersionError);
-    expect(error).toMatchObject({ found: 1, supported: 2 });
+    expect(error).toMatchObject({ found: 1, supported: 3 });
     expect((error as Error).message).toBe(
-      `${file} is a version-1 Kestrion tool manifest, written by an older kestrion-compile without integrity hashes; ` +
-        'this runtime reads version 2: re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
+      `${file} is a version-1 Kestrion tool manifest, written by an older kestrion-compile without integrity hashes, parameter order or agent ids; ` +
+        'this runtime reads version 3: re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
     );
-    expect(thrown(() => loadManifest(manifestFile('{"version":3,"tools":{}}')))).toMatchObject({
-      message: expect.stringMatching(/version-3 .* newer than this @kestrion\/agent reads/),
+    expect(thrown(() => loadManifest(manifestFile('{"version":4,"tools":{}}')))).toMatchObject({
+      message: expect.stringMatching(/version-4 .* newer than this @kestrion\/agent reads/),
     });
+  });
+
+  it('refuses a version-2 manifest (no parameter order, class-name keys), file or object, telling to rerun the compiler', () => {
+    // What kestrion-compile 2 wrote: hashed entries keyed by class name, no parameterNames.
+    const {
+      parameterNames: _n,
+      contextIndex: _c,
+      ...v2Entry
+    } = SCALER.tools['Scaler.scale'] as ToolManifest['tools'][string];
+    void _n;
+    void _c;
+    const v2 = {
+      version: 2,
+      tools: { 'Scaler.scale': { ...v2Entry, entryHash: toolEntryHash(v2Entry as never) } },
+    };
+    const file = manifestFile(JSON.stringify(v2));
+    const fromFile = thrown(() => toolsOf(new Scaler(), { manifest: file }));
+    expect(fromFile).toBeInstanceOf(ManifestVersionError);
+    expect(fromFile).toBeInstanceOf(ConfigurationError);
+    expect((fromFile as Error).message).toBe(
+      `${file} is a version-2 Kestrion tool manifest, written by an older kestrion-compile without the parameter order and agent ids the runtime now maps arguments by; ` +
+        'this runtime reads version 3: re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
+    );
+    const fromObject = thrown(() => toolsOf(new Scaler(), { manifest: v2 }));
+    expect((fromObject as Error).message).toMatch(
+      /^the given manifest is a version-2 Kestrion tool manifest.*re-run `npx kestrion-compile/,
+    );
+  });
+
+  it('refuses an entry whose parameterNames are not the properties of its schema', () => {
+    const entry = SCALER.tools['Scaler.scale'] as ToolManifest['tools'][string];
+    const skewed = sealToolManifest({ 'Scaler.scale': { ...entry, parameterNames: ['name'] } });
+    const error = thrown(() => toolsOf(new Scaler(), { manifest: skewed }));
+    expect(error).toBeInstanceOf(ManifestIntegrityError);
+    expect((error as Error).message).toMatch(
+      /Scaler\.scale in the given manifest has parameterNames that are not exactly the properties/,
+    );
   });
 
   it.each<[string, JsonObject, RegExp]>([
@@ -156,7 +195,11 @@ describe('manifest integrity', () => {
     ],
   ])('refuses a schema with %s when loaded, not mid-run', (_what, parameters, detail) => {
     const manifest = sealToolManifest({
-      'Scaler.scale': { ...(SCALER.tools['Scaler.scale'] as ToolManifest['tools'][string]), parameters },
+      'Scaler.scale': {
+        ...(SCALER.tools['Scaler.scale'] as ToolManifest['tools'][string]),
+        parameters,
+        parameterNames: Object.keys(parameters.properties as object),
+      },
     });
     const file = manifestFile(JSON.stringify(manifest));
     const error = thrown(() => toolsOf(new Scaler(), { manifest: file }));

@@ -1,11 +1,14 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
-import * as ts from 'typescript';
+import { describe, expect, it } from '@jest/globals';
 import { ConfigurationError, type ToolManifest } from '@kestrion/core';
-import * as agentModule from '../src/index';
-import { sealToolManifest, tool, toolsOf, type ToolContext } from '../src/index';
+import {
+  agent,
+  AgentNotInManifestError,
+  sealToolManifest,
+  StaleManifestError,
+  tool,
+  toolsOf,
+  type ToolContext,
+} from '../src/index';
 
 class Ops {
   calls: unknown[][] = [];
@@ -22,7 +25,7 @@ class Ops {
   }
 }
 
-const entry = (name: string, params: string[]) => ({
+const entry = (name: string, params: string[], contextIndex: number | null = null) => ({
   name,
   description: `${name} from manifest`,
   parameters: {
@@ -30,17 +33,15 @@ const entry = (name: string, params: string[]) => ({
     properties: Object.fromEntries(params.map((p) => [p, {}])),
     additionalProperties: false,
   },
+  parameterNames: params,
+  contextIndex,
   returns: {},
   signatureHash: 'sha256:x',
   source: 'src/ops.ts:1',
 });
 const MANIFEST: ToolManifest = sealToolManifest({
-  'Ops.apply': entry('apply', ['yaml', 'dryRun']),
+  'Ops.apply': entry('apply', ['yaml', 'dryRun'], 2),
   'Ops.state': entry('get_state', []),
-});
-
-afterEach(() => {
-  delete process.env.KESTRION_MANIFEST;
 });
 
 describe('toolsOf', () => {
@@ -65,74 +66,119 @@ describe('toolsOf', () => {
     ]);
   });
 
-  it('fails with a ConfigurationError naming the compile command when a tool has no schema', () => {
-    const manifest = sealToolManifest({ 'Ops.apply': entry('apply', ['yaml', 'dryRun']) });
-    expect(() => toolsOf(new Ops(), { manifest })).toThrow(ConfigurationError);
-    expect(() => toolsOf(new Ops(), { manifest })).toThrow(
-      /Ops\.state has no schema.*npx kestrion-compile --project tsconfig\.json/,
+  it('passes the context where the manifest puts it, and none to a method that takes none', async () => {
+    @agent({ name: 'mid', instructions: 'x' })
+    class Mid {
+      seen: unknown[][] = [];
+      @tool()
+      async put(key: string, ctx: ToolContext, value?: number): Promise<void> {
+        this.seen.push([key, ctx, value]);
+      }
+      @tool()
+      async bare(...rest: unknown[]): Promise<void> {
+        this.seen.push(rest);
+      }
+    }
+    const mid = new Mid();
+    const manifest = sealToolManifest({
+      'mid.put': entry('put', ['key', 'value'], 1),
+      'mid.bare': entry('bare', []),
+    });
+    const [put, bare] = toolsOf(mid, { manifest });
+    const ctx = { runId: 'r1' };
+    await put?.invoke({ value: 7, key: 'k' }, ctx);
+    await bare?.invoke({}, ctx);
+    expect(mid.seen).toEqual([['k', ctx, 7], []]);
+  });
+
+  it('looks tools up under the @agent name, not the class name', () => {
+    @agent({ name: 'billing', instructions: 'x' })
+    class BillingAgentClassName {
+      @tool()
+      async refund(amount: number): Promise<number> {
+        return amount;
+      }
+    }
+    const byName = sealToolManifest({ 'billing.refund': entry('refund', ['amount']) });
+    expect(toolsOf(new BillingAgentClassName(), { manifest: byName }).map((t) => t.key)).toEqual([
+      'billing.refund',
+    ]);
+    const byClass = sealToolManifest({ 'BillingAgentClassName.refund': entry('refund', ['amount']) });
+    const error = thrown(() => toolsOf(new BillingAgentClassName(), { manifest: byClass }));
+    expect(error).toBeInstanceOf(AgentNotInManifestError);
+    expect((error as Error).message).toBe(
+      'agent "billing" (from @agent({ name })) has no tools in the given manifest (it lists BillingAgentClassName); ' +
+        'the manifest was compiled before the name was set or changed: re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
     );
   });
 
-  it('detects a stale entry from parameter names, parameter count and tool name', () => {
-    const renamed = sealToolManifest({
-      ...MANIFEST.tools,
-      'Ops.apply': entry('apply', ['manifest', 'dryRun']),
+  it('tells a class renamed by a minifier to take an @agent name, suggesting the id with the same tools', () => {
+    const manifest = sealToolManifest({
+      'OpsAgent.apply': entry('apply', ['yaml', 'dryRun'], 2),
+      'OpsAgent.state': entry('get_state', []),
+      'other.state': entry('state', []),
     });
-    expect(() => toolsOf(new Ops(), { manifest: renamed })).toThrow(
-      /declares parameters \(yaml, dryRun, ctx\).*stale/,
+    const error = thrown(() => toolsOf(new Ops(), { manifest }));
+    expect(error).toBeInstanceOf(AgentNotInManifestError);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe(
+      'class "Ops" has no tools in the given manifest (it lists OpsAgent, other). Without @agent({ name }) the manifest keys a class by its class name, which minifiers and bundlers rename: ' +
+        'the class looks like "OpsAgent"; add @agent({ name: \'OpsAgent\', ... }) to it and re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
     );
-    const fewer = sealToolManifest({ ...MANIFEST.tools, 'Ops.apply': entry('apply', []) });
+  });
+
+  it('refuses with StaleManifestError naming the tool, the agent and the compile command when a tool has no entry', () => {
+    const manifest = sealToolManifest({ 'Ops.apply': entry('apply', ['yaml', 'dryRun'], 2) });
+    const error = thrown(() => toolsOf(new Ops(), { manifest }));
+    expect(error).toBeInstanceOf(StaleManifestError);
+    expect(error).toMatchObject({ agent: 'Ops', tool: 'state' });
+    expect((error as Error).message).toBe(
+      'tool state of agent Ops: it is not in the manifest (no entry "Ops.state") (in the given manifest); ' +
+        'the manifest is stale: re-run `npx kestrion-compile --project tsconfig.json` (never edit the manifest by hand)',
+    );
+  });
+
+  it('detects a stale entry from the parameter count, the parameter order and the tool name', () => {
+    const reordered = sealToolManifest({
+      ...MANIFEST.tools,
+      'Ops.apply': entry('apply', ['dryRun', 'yaml'], 2),
+    });
+    expect(() => toolsOf(new Ops(), { manifest: reordered })).toThrow(
+      /^tool apply of agent Ops: the method now declares \(yaml, dryRun\) but the manifest lists \(dryRun, yaml\)/,
+    );
+    const fewer = sealToolManifest({ ...MANIFEST.tools, 'Ops.apply': entry('apply', ['yaml'], 1) });
     expect(() => toolsOf(new Ops(), { manifest: fewer })).toThrow(
-      /takes 3 parameters but the manifest lists 0/,
+      /the method now takes 3 parameters \(yaml, dryRun, ctx\) but the manifest lists 2 \(yaml, <ToolContext>\)/,
+    );
+    const noContext = sealToolManifest({
+      ...MANIFEST.tools,
+      'Ops.apply': entry('apply', ['yaml', 'dryRun']),
+    });
+    expect(() => toolsOf(new Ops(), { manifest: noContext })).toThrow(
+      /the method now takes 3 parameters \(yaml, dryRun, ctx\) but the manifest lists 2 \(yaml, dryRun\)/,
     );
     const otherName = sealToolManifest({ ...MANIFEST.tools, 'Ops.state': entry('state', []) });
-    expect(() => toolsOf(new Ops(), { manifest: otherName })).toThrow(/named "get_state" but "state"/);
-  });
-
-  it('loads the manifest from a path option and from KESTRION_MANIFEST', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ka-manifest-'));
-    const file = path.join(dir, 'custom.json');
-    fs.writeFileSync(file, JSON.stringify(MANIFEST));
-    expect(toolsOf(new Ops(), { manifest: file })).toHaveLength(2);
-    process.env.KESTRION_MANIFEST = file;
-    expect(toolsOf(new Ops())).toHaveLength(2);
-  });
-
-  it('fails clearly when no manifest can be found or it is not a manifest', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ka-none-'));
-    expect(() => toolsOf(new Ops(), { manifest: path.join(dir, 'missing.json') })).toThrow(
-      /no tool manifest found.*kestrion-compile/,
-    );
-    fs.writeFileSync(path.join(dir, 'bad.json'), '{"version":"x"}');
-    expect(() => toolsOf(new Ops(), { manifest: path.join(dir, 'bad.json') })).toThrow(
-      /not a version-2 Kestrion tool manifest/,
+    expect(() => toolsOf(new Ops(), { manifest: otherName })).toThrow(
+      /the code names it "get_state" but the manifest "state"/,
     );
   });
 
-  it('finds kestrion.manifest.json by walking up from the compiled module that declared the class', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ka-walk-'));
-    fs.mkdirSync(path.join(root, 'dist', 'agents'), { recursive: true });
-    fs.writeFileSync(
-      path.join(root, 'kestrion.manifest.json'),
-      JSON.stringify(sealToolManifest({ 'Walker.go': entry('go', ['to']) })),
-    );
-    const { outputText } = ts.transpileModule(
-      `import { tool } from '@kestrion/agent';\nexport class Walker { @tool() go(to: string) { return to; } }`,
-      { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } },
-    );
-    const file = path.join(root, 'dist', 'agents', 'walker.js');
-    fs.writeFileSync(file, outputText);
-    const loaded = loadCompiled(file) as { Walker: new () => object };
-    expect(toolsOf(new loaded.Walker(), { cwd: os.tmpdir() }).map((t) => t.key)).toEqual(['Walker.go']);
+  it('does not compare renamed parameters: a minifier renames them all, and the manifest maps by position', async () => {
+    const renamed = sealToolManifest({
+      ...MANIFEST.tools,
+      'Ops.apply': entry('apply', ['manifest', 'dry'], 2),
+    });
+    const ops = new Ops();
+    await toolsOf(ops, { manifest: renamed })[0]?.invoke({ manifest: 'm', dry: false });
+    expect(ops.calls).toEqual([['m', false, {}]]);
   });
 });
 
-/** Evaluates a compiled CommonJS file under its own file name (stack frames name it), serving '@kestrion/agent'. */
-function loadCompiled(file: string): unknown {
-  const source = fs.readFileSync(file, 'utf8');
-  const moduleExports: Record<string, unknown> = {};
-  const wrapped = `(function (require, exports, module) {${source}\n})\n//# sourceURL=${file}`;
-  const fn = (0, eval)(wrapped) as (r: (id: string) => unknown, e: object, m: object) => void;
-  fn((id) => (id === '@kestrion/agent' ? agentModule : undefined), moduleExports, { exports: moduleExports });
-  return moduleExports;
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { decoratorCallSite } from './call-site';
 import { DecoratorUsageError } from './decorator-usage-error';
 import { AGENT_METADATA_KEY, type AgentMetadata } from './tool-metadata';
 import type { AgentOptions } from './tool-options';
@@ -16,7 +15,6 @@ export type AgentDecorator = <T extends abstract new (...args: never[]) => unkno
  * when `instructions` is missing.
  */
 export function agent(options: AgentOptions): AgentDecorator {
-  const declaredIn = decoratorCallSite();
   return ((target: unknown, context?: unknown): void => {
     const isClassContext =
       typeof context === 'object' && context !== null && (context as { kind?: unknown }).kind === 'class';
@@ -34,7 +32,7 @@ export function agent(options: AgentOptions): AgentDecorator {
         where,
         'instructions (the system prompt) must be a non-empty string',
       );
-    const meta: AgentMetadata = { options, declaredIn };
+    const meta: AgentMetadata = { options };
     Reflect.defineMetadata(AGENT_METADATA_KEY, meta, target);
   }) as AgentDecorator;
 }

@@ -11,19 +11,19 @@ export interface ToolMetadata {
   /** The method's property name. */
   method: string;
   options: ToolOptions;
-  /** The file that declared the class, when the stack said so. */
-  declaredIn?: string;
 }
 
 /** What `@agent` records about a class. */
 export interface AgentMetadata {
   options: AgentOptions;
-  declaredIn?: string;
 }
 
 /** A decorated method as found on a class or one of its ancestors. */
 export interface ResolvedToolMetadata extends ToolMetadata {
-  /** The name of the class that declares the method: the `Class` of the manifest key. */
+  /**
+   * The name of the class that declares the method, for messages. Not the manifest key: that
+   * is the agent id of the instance's class (see `agentIdOf`), which minification cannot change.
+   */
   className: string;
 }
 
@@ -83,7 +83,12 @@ function ownToolsStandard(ctor: object): ToolMetadata[] {
   return metadata === undefined ? [] : ownTools(metadata, true);
 }
 
-/** The `@agent` options of a class, or undefined when it has none. */
+/** The `@agent` options of a class, or of its nearest decorated ancestor; undefined when none has any. */
 export function agentMetadataOf(ctor: object): AgentMetadata | undefined {
   return Reflect.getMetadata(AGENT_METADATA_KEY, ctor) as AgentMetadata | undefined;
+}
+
+/** The `@agent` options of the class itself (not inherited), or undefined. */
+export function ownAgentMetadataOf(ctor: object): AgentMetadata | undefined {
+  return Reflect.getOwnMetadata(AGENT_METADATA_KEY, ctor) as AgentMetadata | undefined;
 }

@@ -40,7 +40,12 @@ export interface ToolOptions {
 
 /** Options of `@agent(...)`. */
 export interface AgentOptions {
-  /** The agent's name in runs and traces. Defaults to the class name. */
+  /**
+   * The agent's stable id: its name in runs and traces, and the key of its tools in the
+   * manifest (`<name>.<method>`). Write it as a string literal so kestrion-compile can read it.
+   * Defaults to the class name, which minifiers and bundlers rename (esbuild `--minify`
+   * without `--keep-names`): set it for any code that is bundled.
+   */
   name?: string;
   /** The system prompt. */
   instructions: string;

@@ -1,4 +1,3 @@
-import { decoratorCallSite } from './call-site';
 import { DecoratorUsageError } from './decorator-usage-error';
 import { recordTool } from './tool-metadata';
 import type { ToolOptions } from './tool-options';
@@ -34,7 +33,6 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * ```
  */
 export function tool(options: ToolOptions = {}): ToolDecorator {
-  const declaredIn = decoratorCallSite();
   return ((...args: unknown[]): void => {
     if (isStandardContext(args[1])) {
       const context = args[1];
@@ -52,7 +50,7 @@ export function tool(options: ToolOptions = {}): ToolDecorator {
           where,
           'decorator metadata is unavailable (Symbol.metadata is missing)',
         );
-      recordTool(context.metadata, { method: context.name, options, declaredIn }, true);
+      recordTool(context.metadata, { method: context.name, options }, true);
       return;
     }
     const [target, key, descriptor] = args as [unknown, string | symbol, PropertyDescriptor | undefined];
@@ -72,7 +70,7 @@ export function tool(options: ToolOptions = {}): ToolDecorator {
     if (typeof key !== 'string')
       throw new DecoratorUsageError('@tool', where, 'symbol-named methods cannot be tools');
     checkOptions(options, where);
-    recordTool(target as object, { method: key, options, declaredIn }, false);
+    recordTool(target as object, { method: key, options }, false);
   }) as ToolDecorator;
 }
 

@@ -1,8 +1,11 @@
 import type { Json, ToolManifest, ToolManifestEntry } from '@kestrion/core';
 import { jsonHash } from '@kestrion/core/provider-kit';
 
-/** The manifest format version this runtime reads (2: every entry carries `entryHash`). */
-export const MANIFEST_VERSION = 2;
+/**
+ * The manifest format version this runtime reads: 3, tools keyed by agent id, each entry with
+ * `entryHash`, `parameterNames` and `contextIndex`. kestrion-compile writes the same number.
+ */
+export const MANIFEST_VERSION = 3;
 
 /**
  * The `entryHash` of a manifest entry: `sha256:` + the sha256 of the canonical JSON of the

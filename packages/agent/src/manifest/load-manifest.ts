@@ -9,7 +9,7 @@ const cache = new Map<string, { mtimeMs: number; size: number; manifest: ToolMan
  * Reads and checks a manifest file (cached until the file changes). Throws
  * {@link ConfigurationError} naming the compile command when the file is unreadable or not
  * JSON, and the errors of {@link verifyManifest} (a subclass of ConfigurationError each) when
- * it is not a version-2 manifest, an entry does not match its hash, or a schema is invalid.
+ * it is not a version-3 manifest, an entry does not match its hash, or a schema is invalid.
  */
 export function loadManifest(file: string): ToolManifest {
   let stat: fs.Stats;

@@ -25,10 +25,11 @@ const checkedSchemas = new WeakSet<object>();
 
 /**
  * Checks a manifest before any of it is used, and returns it typed:
- * 1. the format: `version` 2 and a `tools` object ({@link ManifestVersionError} otherwise;
- *    version 1 predates the hashes and is refused with a "recompile" message);
- * 2. integrity: every entry's `entryHash` matches the entry ({@link ManifestIntegrityError}
- *    naming every tool that does not, e.g. after a hand edit);
+ * 1. the format: `version` 3 and a `tools` object ({@link ManifestVersionError} otherwise;
+ *    versions 1 and 2 are refused with a "recompile" message);
+ * 2. integrity: every entry's `entryHash` matches the entry, and its `parameterNames` are
+ *    the properties of its `parameters` schema ({@link ManifestIntegrityError} naming every
+ *    tool that does not, e.g. after a hand edit);
  * 3. the schemas: every `parameters` and `returns` compiles under strict ajv
  *    ({@link InvalidManifestSchemaError}), so a broken schema fails the load, not a run.
  */
@@ -51,6 +52,13 @@ export function verifyManifest(value: unknown, origin: string): ToolManifest {
       origin,
       unhashed.map(([key]) => key),
       'has no entryHash (a manifest built in code needs sealToolManifest from @kestrion/agent)',
+    );
+  const inconsistent = entries.filter(([, e]) => !hasConsistentParameters(e as ToolManifestEntry));
+  if (inconsistent.length > 0)
+    throw new ManifestIntegrityError(
+      origin,
+      inconsistent.map(([key]) => key),
+      'has parameterNames that are not exactly the properties of its parameters schema, or a contextIndex out of range',
     );
   const tampered = entries.filter(
     ([, e]) => toolEntryHash(e as ToolManifestEntry) !== (e as ToolManifestEntry).entryHash,
@@ -75,10 +83,33 @@ function isEntryShaped(e: unknown): boolean {
   const entry = e as Partial<ToolManifestEntry>;
   return (
     typeof entry.name === 'string' &&
+    Array.isArray(entry.parameterNames) &&
+    entry.parameterNames.every((n) => typeof n === 'string') &&
+    (entry.contextIndex === null || Number.isInteger(entry.contextIndex)) &&
     typeof entry.parameters === 'object' &&
     entry.parameters !== null &&
     !Array.isArray(entry.parameters) &&
     (typeof entry.returns === 'boolean' || (typeof entry.returns === 'object' && entry.returns !== null))
+  );
+}
+
+/**
+ * The runtime maps arguments by `parameterNames`, and validates them by `parameters`: the two
+ * must name the same arguments, or a validated argument would never reach the method. The
+ * context sits at most right after the last argument.
+ */
+function hasConsistentParameters(entry: ToolManifestEntry): boolean {
+  const names = entry.parameterNames;
+  const properties = entry.parameters.properties;
+  const declared =
+    typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+      ? Object.keys(properties)
+      : [];
+  return (
+    new Set(names).size === names.length &&
+    names.length === declared.length &&
+    names.every((n) => declared.includes(n)) &&
+    (entry.contextIndex === null || (entry.contextIndex >= 0 && entry.contextIndex <= names.length))
   );
 }
 

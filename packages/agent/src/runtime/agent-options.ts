@@ -1,4 +1,5 @@
-import type { Clock, IdGenerator, Provider, Store, ToolManifest } from '@kestrion/core';
+import type { Clock, IdGenerator, Provider, Store } from '@kestrion/core';
+import type { ManifestSource } from '../manifest/resolve-manifest';
 import type { Agent } from './agent';
 
 export interface AgentRuntimeOptions {
@@ -23,8 +24,13 @@ export interface AgentRuntimeOptions {
   maxRepairs?: number;
   /** After an answer, wait for the next user message (`send`) instead of completing. */
   multiTurn?: boolean;
-  /** The tool manifest, or a path to it (default: found as `toolsOf` finds it). */
-  manifest?: ToolManifest | string;
+  /**
+   * The tool manifest kestrion-compile wrote: the JSON itself (`import manifest from
+   * './kestrion.manifest.json'`, or `require`), a `ToolManifest`, or a path to the file. Default:
+   * the file `$KESTRION_MANIFEST` names, else `kestrion.manifest.json` in the working directory;
+   * it is never searched for elsewhere. Pass it explicitly in bundled or deployed code.
+   */
+  manifest?: ManifestSource;
   /** Agents offered to this one's model as tools (sub-agents with their own linked runs). */
   agents?: Agent[];
   /** Agents the conversation can be handed to (`transfer_to_<name>`), same run, same messages. */

@@ -1,7 +1,10 @@
 import type { JsonObject, JsonSchema } from '@kestrion/core';
 import type { ApprovalRequirement } from '../decorators/tool-options';
 
-/** What a tool receives besides its arguments, passed as the argument after its declared ones. */
+/**
+ * What a tool receives besides its arguments: declare a parameter of this type (anywhere in the
+ * list; kestrion-compile records its position) and the runtime passes it there.
+ */
 export interface ToolContext {
   /** Stable across retries of the same call: hand it to the system the tool changes. */
   idempotencyKey?: string;
@@ -26,7 +29,7 @@ export interface ToolContext {
 
 /** A decorated method paired with its manifest entry: everything a tool loop needs. */
 export interface BoundTool {
-  /** `Class.method`, the manifest key. */
+  /** `<agent id>.<method>`, the manifest key. */
   key: string;
   /** The name models see. */
   name: string;
@@ -34,7 +37,7 @@ export interface BoundTool {
   /** JSON Schema of the arguments object. */
   parameters: JsonObject;
   returns: JsonSchema;
-  /** Parameter names in declaration order (the order `invoke` passes them in). */
+  /** The model's argument names in declaration order, from the manifest (the order `invoke` passes them in). */
   parameterNames: readonly string[];
   requiresApproval: ApprovalRequirement;
   idempotent: boolean;
@@ -45,8 +48,9 @@ export interface BoundTool {
   onReject?: 'return' | 'fail';
   allowSameApprover?: boolean;
   /**
-   * Calls the method with the argument object spread into positional parameters, in manifest
-   * order, followed by `ctx`. Validate first: `invoke` trusts its input.
+   * Calls the method with the argument object spread into positional parameters in the
+   * manifest's order, and `ctx` at the manifest's `contextIndex` (not at all when the method
+   * takes none). Validate first: `invoke` trusts its input.
    */
   invoke(args: object, ctx?: ToolContext): Promise<unknown>;
 }

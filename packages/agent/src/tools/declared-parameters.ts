@@ -2,6 +2,9 @@
  * The parameter names a function declares, read from its source text, or undefined when the
  * list is not a plain one (destructuring, or native/bound code). Default values and type-free
  * JavaScript are handled; a rest parameter is reported as `...name`.
+ *
+ * Only a cross-check (see `signatureChange`): the manifest says which argument goes where. A
+ * minifier renames the names, so they are compared only as a set; their count survives.
  */
 export function declaredParameters(fn: (...args: never[]) => unknown): string[] | undefined {
   const source = Function.prototype.toString.call(fn);

@@ -11,6 +11,19 @@ export interface ToolManifestEntry {
   /** JSON Schema of the arguments object: one property per parameter. */
   parameters: JsonObject;
   returns: JsonSchema;
+  /**
+   * The names of the arguments the model gives, in the method's declaration order, the
+   * `ToolContext` left out. The runtime passes `args[parameterNames[i]]` as the i-th of them:
+   * the manifest, not the method's source text (which a minifier rewrites), says which
+   * argument goes where.
+   */
+  parameterNames: string[];
+  /**
+   * The 0-based position of the method's `ToolContext` parameter among all its parameters, or
+   * `null` when it takes none. The method declares `parameterNames.length` parameters, plus one
+   * when this is set.
+   */
+  contextIndex: number | null;
   /** Hash of the method's parameter and return types; a mismatch at runtime means "recompile". */
   signatureHash: string;
   /**
@@ -24,12 +37,17 @@ export interface ToolManifestEntry {
   source: string;
 }
 
-/** What `kestrion-compile` writes: tools keyed by `Class.method`. */
+/**
+ * What `kestrion-compile` writes: tools keyed by `<agent id>.<method>`, where the agent id is
+ * the literal `name` of the class's own `@agent({ name })`, else the class name. A class's
+ * inherited tools are listed under its own id too, so every entry an agent needs carries its id.
+ */
 export interface ToolManifest {
   /**
-   * The format version. 2 added `entryHash` to every entry; the runtime refuses version 1 (no
-   * hashes) with a "recompile" message.
+   * The format version. 2 added `entryHash`; 3 added `parameterNames` and `contextIndex` and
+   * keys tools by agent id instead of class name. The runtime refuses older versions with a
+   * "recompile" message.
    */
-  version: 2;
+  version: 3;
   tools: Record<string, ToolManifestEntry>;
 }
