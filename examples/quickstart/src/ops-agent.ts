@@ -8,7 +8,9 @@ export interface ClusterState {
 
 const CLUSTER_FILE = process.env.QUICKSTART_CLUSTER ?? '.kestrion/quickstart-cluster.json';
 
-@agent({ instructions: 'You are a careful SRE. Inspect before you change anything.' })
+// `name` is the agent's stable id: its runs and its manifest entries (`ops.getClusterState`)
+// go by it, so a bundler renaming the class changes nothing.
+@agent({ name: 'ops', instructions: 'You are a careful SRE. Inspect before you change anything.' })
 export class OpsAgent {
   /** Read current deployment replica counts. */
   @tool({ idempotent: true })
