@@ -34,6 +34,7 @@ export {
   ScriptUnconsumedError,
   DuplicateEventIdError,
   InvalidListQueryError,
+  InvalidRunMetadataError,
   InvalidDecisionError,
   InvalidArgumentsError,
   InfrastructureError,
@@ -94,6 +95,12 @@ export type {
   ReadOptions,
   ClaimRequest,
 } from './store/store';
+export type { RunMetadata } from './store/run-metadata';
+export {
+  MAX_RUN_METADATA_ENTRIES,
+  MAX_RUN_METADATA_KEY_LENGTH,
+  MAX_RUN_METADATA_VALUE_LENGTH,
+} from './store/run-metadata';
 export type { Redactor } from './store/event-codec';
 export { patternRedactor } from './store/event-codec';
 export { InMemoryStore } from './store/in-memory-store';

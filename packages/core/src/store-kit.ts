@@ -34,6 +34,8 @@ export {
 export type { RunCursor } from './store/run-cursor';
 export { encodeRunCursor, decodeRunCursor, isAfterCursor } from './store/run-cursor';
 export { assertValidListQuery, assertDistinctEventIds } from './store/store-input-checks';
+export type { RunMetadata } from './store/run-metadata';
+export { runMetadataProblem, assertValidRunMetadata, matchesRunMetadata } from './store/run-metadata';
 export { loadRunState, snapshotProblem } from './store/load-run';
 export type { LoadRunOptions } from './store/load-run';
 export { scrubSecrets, scrubError, scrubUrl, urlPassword } from './util/secret-scrub';

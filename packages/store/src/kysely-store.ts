@@ -37,6 +37,8 @@ const DEFAULT_PAGE = 2500;
  * strategy, claiming, driver errors) lives in the `StoreDialect`; everything else is here.
  */
 export class KyselyStore implements Store {
+  private closing: Promise<void> | undefined;
+
   constructor(
     readonly dialect: StoreDialect,
     private readonly codec: CodecOptions,
@@ -110,6 +112,8 @@ export class KyselyStore implements Store {
     if (q.agent !== undefined) query = query.where('agent', '=', q.agent);
     if (q.parentRunId !== undefined) query = query.where('parent_run_id', '=', q.parentRunId);
     if (q.waitingApprovals) query = query.where('pending_approvals', '>', 0);
+    if (q.metadata !== undefined && Object.keys(q.metadata).length > 0)
+      query = query.where(this.dialect.metadataMatches(q.metadata));
     if (q.cursor !== undefined) {
       const c = decodeRunCursor(q.cursor);
       query = query.where((eb) =>
@@ -167,8 +171,14 @@ export class KyselyStore implements Store {
     );
   }
 
+  /** Closes the connection or pool the store opened (a pool passed in is left open); idempotent. */
   close(): Promise<void> {
-    return this.dialect.destroy();
+    return (this.closing ??= this.dialect.destroy());
+  }
+
+  /** `await using store = await openStore(...)` closes it when the block ends, as `close()`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**

@@ -5,7 +5,7 @@ import { StoreError } from '@kestrion/core';
  * Migrations ship in code (no files to copy next to the bundle). Each is written to be safe
  * when two processes open the same database at once. Append only: never edit a released one.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_event_log': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -119,21 +119,62 @@ const migrations: Record<string, Migration> = {
       await sql`update kestrion_runs set runnable = 1 where status in ('pending', 'running')`.execute(db);
     },
   },
+  '0005_runs_metadata': {
+    // RunRecord.metadata, from run.started: listRuns filters by it. PostgreSQL keeps jsonb with
+    // a GIN index for containment (`metadata @> '{"tenant":"acme"}'`); the value never changes
+    // after the first append, so appends stay HOT updates. SQLite keeps JSON text and filters
+    // with json_each. Runs from before this migration were started without metadata: '{}'.
+    async up(db: Kysely<unknown>) {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) {
+        await sql`alter table kestrion_runs add column metadata text not null default '{}'`.execute(db);
+        return;
+      }
+      await sql`alter table kestrion_runs add column metadata jsonb not null default '{}'`.execute(db);
+      await sql`create index if not exists kestrion_runs_metadata_idx on kestrion_runs
+        using gin (metadata jsonb_path_ops)`.execute(db);
+    },
+  },
 };
 
 /** Names of every migration, oldest first. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
 
 /**
- * Applies the migrations a database is missing; idempotent. `openStore` calls it only when
- * the database is behind `LATEST_MIGRATION`.
+ * The migrations, run inside a PostgreSQL schema: each sets the transaction's search_path to
+ * it first (`set_config(..., true)`, undone at commit), so the released migrations create and
+ * alter the tables there exactly as they were written, and no connection keeps the setting.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+function inSchema(schema: string): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(migrations).map(([name, m]) => [
+      name,
+      {
+        async up(db: Kysely<unknown>) {
+          await sql`select set_config('search_path', ${`"${schema}"`}, true)`.execute(db);
+          await m.up(db);
+        },
+      },
+    ]),
+  );
+}
+
+/**
+ * Applies the migrations a database is missing, under a lock; idempotent. With `schema`
+ * (PostgreSQL), the schema is created if missing and everything goes into it, the migration
+ * tables included. Returns the names applied, oldest first. `openStore` calls it only when the
+ * database is behind `LATEST_MIGRATION`; `migrateStore` whenever asked.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations } satisfies MigrationProvider,
+    // The migrations name bare tables (resolved through the search_path set above): kysely's
+    // own schema plugin, if any, would qualify index names too, which PostgreSQL refuses.
+    db: schema === undefined ? db : db.withoutPlugins(),
+    provider: {
+      getMigrations: async () => (schema === undefined ? migrations : inSchema(schema)),
+    } satisfies MigrationProvider,
     migrationTableName: 'kestrion_migration',
     migrationLockTableName: 'kestrion_migration_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -142,4 +183,5 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
       cause: error,
     });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -10,7 +10,9 @@ import {
 import { DEFAULT_MAX_EVENT_BYTES, scrubError, scrubSecrets, urlPassword } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
 import { KyselyStore } from './kysely-store';
+import type { PgPool } from './postgres/postgres-config';
 import type { PostgresStoreDialect } from './postgres/postgres-store-dialect';
+import { SchemaVersionError } from './schema-version-error';
 import { requiringDriver } from './optional-driver';
 import { LATEST_MIGRATION } from './schema-version';
 import type { SqliteSynchronous } from './sqlite/sqlite-config';
@@ -25,37 +27,127 @@ export interface OpenStoreOptions {
   redact?: Redactor;
   /** SQLite only: `NORMAL` is the documented opt-in faster mode (default `FULL`). */
   synchronous?: SqliteSynchronous;
-  /** PostgreSQL pool size (default 10). */
+  /** PostgreSQL pool size (default 10) of a pool the store makes from a URL. */
   maxConnections?: number;
+  /**
+   * PostgreSQL only: the schema Kestrion's tables live in, created when migrating. Stores on
+   * different schemas of one database see nothing of each other. Default: none (the
+   * connection's search_path, normally `public`).
+   */
+  schema?: string;
+  /**
+   * `false`: never change the database on open. Opening then only checks that the schema is
+   * the one this version needs and otherwise fails with `SchemaVersionError` (current and
+   * needed versions, how to migrate); migrate explicitly with `migrateStore`. Default `true`:
+   * a database that is behind is migrated on open.
+   */
+  migrate?: boolean;
+}
+
+/**
+ * Where a store is, as one object: a URL, or a `pg.Pool` the application made and owns
+ * (PostgreSQL), with the options. `openStore({ pool, schema: 'kestrion', migrate: false })`.
+ */
+export interface StoreTarget extends OpenStoreOptions {
+  /** As `openStore`'s first argument (default `KESTRION_STORE`, else `sqlite://kestrion.db`). */
+  url?: string;
+  /**
+   * A pg pool (`new Pool(...)` of pg 8, typed structurally). The store runs its queries on it
+   * without changing its connections' search_path, and closing the store leaves it open: it is
+   * the application's to end.
+   */
+  pool?: PgPool;
 }
 
 export const DEFAULT_STORE_URL = 'sqlite://kestrion.db';
 
 /**
- * Opens a store by URL and brings its schema up to date:
- * `sqlite://path/to/file.db`, `sqlite::memory:`, `postgres://user@host:5432/db`.
+ * Opens a store and brings its schema up to date (unless `migrate: false`):
+ * `sqlite://path/to/file.db`, `sqlite::memory:`, `postgres://user@host:5432/db`, or
+ * `openStore({ pool, schema })` on a pg pool of the application's.
  * With no URL, `KESTRION_STORE` is used, else `./kestrion.db`.
- * SQLite URLs accept `?synchronous=NORMAL`. Returns the `Store` port: no driver or kysely type
- * reaches a caller's declarations (tests that need the database handle cast to `KyselyStore`).
+ * SQLite URLs accept `?synchronous=NORMAL`. Returns the `Store` port, disposable
+ * (`await using store = await openStore(...)` closes it): no driver or kysely type reaches a
+ * caller's declarations (tests that need the database handle cast to `KyselyStore`).
  */
-export async function openStore(url?: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const target = url ?? process.env.KESTRION_STORE ?? DEFAULT_STORE_URL;
+export async function openStore(url?: string, options?: OpenStoreOptions): Promise<Store & AsyncDisposable>;
+export async function openStore(target: StoreTarget): Promise<Store & AsyncDisposable>;
+export async function openStore(
+  first?: string | StoreTarget,
+  options: OpenStoreOptions = {},
+): Promise<Store & AsyncDisposable> {
+  const target = storeTarget(first, options);
   try {
-    return await open(target, options);
+    return await open(target);
   } catch (error) {
-    throw scrubbedOpenError(error, target);
+    throw scrubbedOpenError(error, target.url ?? '');
   }
 }
 
-async function open(target: string, options: OpenStoreOptions): Promise<KyselyStore> {
-  const registry = options.registry ?? defaultEventRegistry();
-  const dialect = createDialect(target, registry, options);
+/** What `migrateStore` did. */
+export interface MigrationReport {
+  /** The newest migration applied before the call; null for a database without Kestrion tables. */
+  from: string | null;
+  /** The newest migration applied now: the one this version of @kestrion/store needs. */
+  to: string;
+  /** The migrations this call applied, oldest first; empty when the database was up to date. */
+  applied: string[];
+}
+
+/**
+ * Brings a store's schema up to date and closes what it opened (never a pool passed in): the
+ * explicit step for deployments whose services open their store with `migrate: false`. Takes
+ * what `openStore` takes. Safe to run from several processes at once (migrations take a lock).
+ * A database migrated by a newer Kestrion is refused with `SchemaVersionError`.
+ */
+export async function migrateStore(url?: string, options?: OpenStoreOptions): Promise<MigrationReport>;
+export async function migrateStore(target: StoreTarget): Promise<MigrationReport>;
+export async function migrateStore(
+  first?: string | StoreTarget,
+  options: OpenStoreOptions = {},
+): Promise<MigrationReport> {
+  const target = storeTarget(first, options);
   try {
-    await bringSchemaUpToDate(dialect);
+    const dialect = createDialect(target, target.registry ?? defaultEventRegistry());
+    try {
+      const head = (await dialect.reads.migrationHead()) ?? null;
+      if (head !== null && head > LATEST_MIGRATION)
+        throw new SchemaVersionError(head, LATEST_MIGRATION, describeTarget(target));
+      const applied = head === LATEST_MIGRATION ? [] : await migrate(dialect);
+      return { from: head, to: LATEST_MIGRATION, applied };
+    } finally {
+      await dialect.destroy().catch(() => undefined);
+    }
+  } catch (error) {
+    throw scrubbedOpenError(error, target.url ?? '');
+  }
+}
+
+/** One shape for both call forms; the URL defaulted unless a pool is given. */
+function storeTarget(first: string | StoreTarget | undefined, options: OpenStoreOptions): StoreTarget {
+  const target: StoreTarget = typeof first === 'object' ? first : { ...options, url: first };
+  if (target.url !== undefined && target.pool !== undefined)
+    throw new ConfigurationError('openStore was given both a url and a pool; pass one of them');
+  if (target.pool !== undefined) return target;
+  return { ...target, url: target.url ?? process.env.KESTRION_STORE ?? DEFAULT_STORE_URL };
+}
+
+/** How errors name the store: its URL (passwords are scrubbed later), or the pool, and the schema. */
+function describeTarget(target: StoreTarget): string {
+  const at = target.pool !== undefined ? 'on the pool passed in' : JSON.stringify(target.url);
+  return target.schema === undefined ? at : `${at} (schema ${JSON.stringify(target.schema)})`;
+}
+
+async function open(target: StoreTarget): Promise<KyselyStore> {
+  const registry = target.registry ?? defaultEventRegistry();
+  const dialect = createDialect(target, registry);
+  try {
+    await bringSchemaUpToDate(dialect, target);
   } catch (error) {
     await dialect.destroy().catch(() => undefined);
     throw error;
   }
+  const options = target;
   return new KyselyStore(dialect, {
     registry,
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
@@ -77,7 +169,23 @@ function scrubbedOpenError(error: unknown, url: string): unknown {
   });
 }
 
-function createDialect(url: string, registry: EventRegistry, options: OpenStoreOptions): StoreDialect {
+function createDialect(target: StoreTarget, registry: EventRegistry): StoreDialect {
+  const options = target;
+  if (target.pool !== undefined) {
+    if (target.maxConnections !== undefined)
+      throw new ConfigurationError(
+        'maxConnections sizes a pool the store makes from a URL; size the pool you pass in (new Pool({ max }))',
+      );
+    return new (loadPostgresDialect())(
+      { pool: target.pool, ...(target.schema !== undefined ? { schema: target.schema } : {}) },
+      registry,
+    );
+  }
+  const url = target.url ?? DEFAULT_STORE_URL;
+  if (url.startsWith('sqlite:') && target.schema !== undefined)
+    throw new ConfigurationError(
+      `schema ${JSON.stringify(target.schema)} is for PostgreSQL; a SQLite file holds one store, so give each store its own file`,
+    );
   if (url === 'sqlite::memory:') return new SqliteStoreDialect({ filename: ':memory:' }, registry);
   if (url.startsWith('sqlite://')) {
     const [path = '', query = ''] = url.slice('sqlite://'.length).split('?');
@@ -96,6 +204,7 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
       {
         connectionString: url,
         ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+        ...(options.schema !== undefined ? { schema: options.schema } : {}),
       },
       registry,
     );
@@ -107,13 +216,22 @@ function createDialect(url: string, registry: EventRegistry, options: OpenStoreO
 /**
  * The common case on open is a database with every migration applied: one query, and the
  * migrations (and, on SQLite, kysely) are not loaded at all. Otherwise the Migrator runs,
- * under a lock, so processes opening one database at once migrate it once.
+ * under a lock, so processes opening one database at once migrate it once — unless the store
+ * was opened with `migrate: false`, or the database is ahead of this version: then nothing is
+ * changed and the open fails with SchemaVersionError.
  */
-async function bringSchemaUpToDate(dialect: StoreDialect): Promise<void> {
-  if ((await dialect.reads.migrationHead()) === LATEST_MIGRATION) return;
+async function bringSchemaUpToDate(dialect: StoreDialect, target: StoreTarget): Promise<void> {
+  const head = await dialect.reads.migrationHead();
+  if (head === LATEST_MIGRATION) return;
+  if ((head !== undefined && head > LATEST_MIGRATION) || target.migrate === false)
+    throw new SchemaVersionError(head ?? null, LATEST_MIGRATION, describeTarget(target));
+  await migrate(dialect);
+}
+
+function migrate(dialect: StoreDialect): Promise<string[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { migrateToLatest } = require('./migrations') as typeof import('./migrations');
-  await migrateToLatest(dialect.db as unknown as Kysely<unknown>);
+  return migrateToLatest(dialect.db as unknown as Kysely<unknown>, dialect.schema);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RunRecord, RunStatus, WaitingReason } from '@kestrion/core';
+import type { RunMetadata, RunRecord, RunStatus, WaitingReason } from '@kestrion/core';
 import type { RawEventRow } from '@kestrion/core/store-kit';
 import type { EventsTable, RunsTable } from './schema';
 
@@ -20,6 +20,7 @@ export function toRunRecord(row: RunsTable): RunRecord {
     nextDueAtMs: row.next_due_at_ms === null ? null : Number(row.next_due_at_ms),
     waitingOnRun: row.waiting_on_run,
     runnable: Number(row.runnable) === 1,
+    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as RunMetadata) : row.metadata,
   };
 }
 
@@ -41,6 +42,7 @@ export function toRunsRow(r: RunRecord): RunsTable {
     next_due_at_ms: r.nextDueAtMs,
     waiting_on_run: r.waitingOnRun,
     runnable: r.runnable ? 1 : 0,
+    metadata: JSON.stringify(r.metadata),
   };
 }
 

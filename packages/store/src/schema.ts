@@ -32,6 +32,11 @@ export interface RunsTable {
   waiting_on_run: string | null;
   /** 0 or 1. */
   runnable: number;
+  /**
+   * The run's metadata (string keys to string values): JSON text in SQLite, jsonb in PostgreSQL
+   * (read back as an object there).
+   */
+  metadata: string | Record<string, string>;
 }
 
 export interface SnapshotsTable {

@@ -1,6 +1,14 @@
-import type { AppendResult, ClaimRequest, Lease, LeaseRequest, RunRecord, Snapshot } from '@kestrion/core';
+import type {
+  AppendResult,
+  ClaimRequest,
+  Lease,
+  LeaseRequest,
+  RunMetadata,
+  RunRecord,
+  Snapshot,
+} from '@kestrion/core';
 import type { RawEventRow } from '@kestrion/core/store-kit';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { EventsTable, KestrionDatabase, SnapshotsTable } from './schema';
 
 /**
@@ -44,6 +52,8 @@ export interface AppendRequest {
  */
 export interface StoreDialect {
   readonly name: 'sqlite' | 'postgres';
+  /** The PostgreSQL schema of the tables, when one was configured (migrations create it). */
+  readonly schema?: string;
   /** Kysely on the dialect's connection (SQLite creates it on first use). */
   readonly db: Kysely<KestrionDatabase>;
   readonly reads: StoreReads;
@@ -51,6 +61,8 @@ export interface StoreDialect {
   readonly leases: LeaseOperations;
   readonly snapshots: SnapshotWrites;
   claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
+  /** A condition on `kestrion_runs`: the run's metadata holds every entry of `filter` (not empty). */
+  metadataMatches(filter: RunMetadata): RawBuilder<SqlBool>;
   /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown;
   /** Runs a write built with kysely, retrying while another process holds the lock (SQLite). */

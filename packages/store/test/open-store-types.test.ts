@@ -8,7 +8,10 @@ describe('openStore declarations', () => {
   it('return the Store port and name no kysely type', () => {
     if (!existsSync(dts)) throw new Error(`${dts} is missing: run \`npm run build\` first`);
     const text = readFileSync(dts, 'utf8');
-    expect(text).toMatch(/openStore\(url\?: string, options\?: OpenStoreOptions\): Promise<Store>/);
+    expect(text).toMatch(
+      /openStore\(url\?: string, options\?: OpenStoreOptions\): Promise<Store & AsyncDisposable>/,
+    );
+    expect(text).toMatch(/openStore\(target: StoreTarget\): Promise<Store & AsyncDisposable>/);
     expect(text).not.toMatch(/from '(kysely|\.\/kysely-store)'|Kysely</);
   });
 });

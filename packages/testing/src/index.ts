@@ -8,6 +8,7 @@ export {
   sqliteFileStoreFactory,
   postgresStoreFactory,
 } from './store/store-factories';
+export type { PostgresFactoryOptions } from './store/store-factories';
 export { arbitraryRunLog } from './store/random-log';
 export { createTestDatabase, TEST_PG_ADMIN_URL } from './postgres/test-database';
 export type { TestDatabase } from './postgres/test-database';

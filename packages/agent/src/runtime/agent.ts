@@ -8,6 +8,7 @@ import {
   RunNotFoundError,
   type RejectInput,
   type RunView,
+  type RunMetadata,
   type RunObserver,
   type ReplayReport,
   type RunTrace,
@@ -32,6 +33,16 @@ export type AgentStreamItem =
   | { type: 'text'; delta: string; attempt: number }
   | { type: 'event'; event: StoredEvent }
   | { type: 'done'; run: AgentRun };
+
+/** Options of a new run (`run`, `stream`). */
+export interface AgentRunOptions {
+  /**
+   * Labels to list the run by (`{ tenant: 'acme', user: 'u1' }`): recorded in its first event
+   * and kept in the store's runs table; `store.listRuns({ metadata: { tenant: 'acme' } })`.
+   * String keys to string values, bounded; invalid metadata is an `InvalidRunMetadataError`.
+   */
+  metadata?: RunMetadata;
+}
 
 /** A run as the Agent API shows it: the engine's view plus the last thing the model said. */
 export interface AgentRun extends RunView {
@@ -101,6 +112,11 @@ async function resolveStore(store: Store | string): Promise<Store> {
     );
   }
   return mod.openStore(store);
+}
+
+/** The engine's start options for an Agent run: only what was given. */
+function startOptions(options: AgentRunOptions): { metadata?: RunMetadata } {
+  return options.metadata !== undefined ? { metadata: options.metadata } : {};
 }
 
 function isMissingModule(error: unknown, name: string): boolean {
@@ -222,6 +238,14 @@ export class Agent<T extends object = object> {
   }
 
   /**
+   * `await using agent = new Agent(...)`: `close()` when the block ends, so a store the agent
+   * opened from a URL (a PostgreSQL pool) does not keep the process alive.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
    * Drives a run this process claimed (`store.claimNext({ agents: [agent.name], ... })`): see
    * `Engine.drive` for what happens to the lease. A run of another agent is refused
    * (`AgentMismatchError`).
@@ -266,8 +290,8 @@ export class Agent<T extends object = object> {
     return { ...v, id: v.runId, ...(last !== undefined ? { lastMessage: last } : {}) };
   }
 
-  async run(input: string): Promise<AgentRun> {
-    return this.view((await this.engine()).run(input));
+  async run(input: string, options: AgentRunOptions = {}): Promise<AgentRun> {
+    return this.view((await this.engine()).run(input, startOptions(options)));
   }
 
   async resume(runId: string): Promise<AgentRun> {
@@ -303,7 +327,7 @@ export class Agent<T extends object = object> {
    * Runs (a new input) or resumes (`{ runId }`) and yields text deltas and engine events as
    * they happen, then the run. Tokens are not persisted one by one; the final message is.
    */
-  stream(input: string | { runId: string }): AsyncIterable<AgentStreamItem> {
+  stream(input: string | { runId: string }, options: AgentRunOptions = {}): AsyncIterable<AgentStreamItem> {
     const queue = new AsyncQueue<AgentStreamItem>();
     const observer: RunObserver = {
       onEvents: (events) => events.forEach((event) => queue.push({ type: 'event', event })),
@@ -314,7 +338,7 @@ export class Agent<T extends object = object> {
         const e = await this.engine();
         const v =
           typeof input === 'string'
-            ? await e.run(input, {}, observer)
+            ? await e.run(input, startOptions(options), observer)
             : await e.resume(input.runId, observer);
         queue.push({ type: 'done', run: await this.view(Promise.resolve(v)) });
         queue.end();

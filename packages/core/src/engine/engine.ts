@@ -24,6 +24,7 @@ import { foldEvents } from '../state/fold';
 import { isTerminal, type RunState, type ToolCallState } from '../state/run-state';
 import { type LoadWarningHandler, loadRunState } from '../store/load-run';
 import type { Lease, RunRecord, Store } from '../store/store';
+import { assertValidRunMetadata, type RunMetadata } from '../store/run-metadata';
 import type { Json, JsonObject } from '../util/json';
 import type { NewEvent, StoredEvent } from '../events/envelope';
 import { type ReplayReport, replayRun } from './replay';
@@ -63,7 +64,14 @@ export interface EngineOptions {
 export interface StartOptions {
   runId?: string;
   parentRunId?: string;
+  /** Free JSON recorded in `run.started`; nothing reads it back. */
   meta?: JsonObject;
+  /**
+   * Labels to list runs by (`{ tenant: 'acme', user: 'u1' }`): recorded in `run.started`, kept
+   * in the runs projection, filterable with `store.listRuns({ metadata })`. String keys to
+   * string values, bounded (`InvalidRunMetadataError` names the entry and the fix).
+   */
+  metadata?: RunMetadata;
 }
 
 /** How `Engine.drive` may be asked to stop early. */
@@ -128,6 +136,8 @@ export class Engine {
   /** Records `run.started` and returns the id: once this resolves, the run exists. */
   async start(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<string> {
     const runId = opts.runId ?? this.ids.newId('run');
+    // The store checks it too; checked here as well so that any Store gets the same refusal.
+    if (opts.metadata !== undefined) assertValidRunMetadata(runId, opts.metadata);
     const limits = this.options.limits as JsonObject | undefined;
     const { events } = await this.store.append(runId, 0, [
       {
@@ -140,6 +150,7 @@ export class Engine {
           ...(opts.parentRunId ? { parentRunId: opts.parentRunId } : {}),
           ...(limits ? { limits } : {}),
           ...(opts.meta ? { meta: opts.meta } : {}),
+          ...(opts.metadata && Object.keys(opts.metadata).length > 0 ? { metadata: opts.metadata } : {}),
         },
       },
     ]);

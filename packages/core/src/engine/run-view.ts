@@ -1,5 +1,11 @@
 import type { ErrorInfo, WaitingReason } from '../events/event-types';
-import type { RunState, RunStatus, RunTotals, ToolCallState } from '../state/run-state';
+import {
+  isTerminal,
+  type RunState,
+  type RunStatus,
+  type RunTotals,
+  type ToolCallState,
+} from '../state/run-state';
 import type { Json, JsonObject } from '../util/json';
 
 /** A call waiting for a person's decision. */
@@ -42,9 +48,13 @@ export interface RunView {
   currentNode?: string;
   /** The graph state, as folded from the log's `state.patched` deltas. */
   state: JsonObject;
+  /** Calls waiting for a decision; empty once the run has ended (nothing can be decided then). */
   pending: PendingApproval[];
   unknownOutcomes: UnknownOutcome[];
-  /** Runs (sub-agents) this run waits on: decide their pending calls, then resume this run. */
+  /**
+   * Runs (sub-agents) this run waits on: decide their pending calls, then resume this run.
+   * Empty once the run has ended.
+   */
   waitingOn: string[];
   output?: Json;
   error?: ErrorInfo;
@@ -71,6 +81,9 @@ function pendingOf(c: ToolCallState): PendingApproval {
 
 export function toRunView(s: RunState): RunView {
   const calls = s.callOrder.map((id) => s.calls[id] as ToolCallState);
+  // An ended run waits on nobody: a call left awaiting approval can never be decided now (every
+  // decision is refused), so it is not offered, as the runs row keeps no pending approval.
+  const ended = isTerminal(s.status);
   return {
     runId: s.runId,
     agent: s.agent,
@@ -78,8 +91,10 @@ export function toRunView(s: RunState): RunView {
     ...(s.waitingReason ? { waitingReason: s.waitingReason } : {}),
     ...(s.currentNode ? { currentNode: s.currentNode } : {}),
     state: s.data,
-    pending: calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
-    waitingOn: calls.flatMap((c) => (c.status === 'suspended' && c.waitingOn ? [c.waitingOn] : [])),
+    pending: ended ? [] : calls.filter((c) => c.status === 'awaiting_approval').map(pendingOf),
+    waitingOn: ended
+      ? []
+      : calls.flatMap((c) => (c.status === 'suspended' && c.waitingOn ? [c.waitingOn] : [])),
     unknownOutcomes: calls
       .filter((c) => c.status === 'outcome_unknown' && !c.retryApproved)
       .map((c) => ({

@@ -108,6 +108,13 @@ export const ERROR_CODES = {
     httpStatus: 400,
     exitCode: 2,
   },
+  invalid_run_metadata: {
+    fault: 'input',
+    meaning: "A run's metadata is not string keys to string values within the size limits.",
+    retryable: false,
+    httpStatus: 400,
+    exitCode: 2,
+  },
   invalid_decision: {
     fault: 'input',
     meaning: 'A decision (approve, reject, retryTool...) has a malformed by, role, reason or args.',

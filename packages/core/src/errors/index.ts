@@ -20,6 +20,7 @@ export {
   PayloadTooLargeError,
   DuplicateEventIdError,
   InvalidListQueryError,
+  InvalidRunMetadataError,
   InvalidDecisionError,
   InvalidArgumentsError,
 } from './input-errors';

@@ -128,6 +128,20 @@ export class InvalidListQueryError extends InvalidInputError {
   }
 }
 
+/**
+ * A run's metadata (`StartOptions.metadata`, `run.started`'s `metadata`) is not what the runs
+ * projection can keep and filter by: string keys to string values, within the limits of
+ * `run-metadata.ts`. `problem` names the entry and the fix. Nothing is written.
+ */
+export class InvalidRunMetadataError extends InvalidInputError {
+  constructor(
+    readonly runId: string,
+    readonly problem: string,
+  ) {
+    super('invalid_run_metadata', `run ${JSON.stringify(runId)}: metadata ${problem}`);
+  }
+}
+
 /** A decision's `by`, `role`, `reason` or edited `args` is malformed. */
 export class InvalidDecisionError extends InvalidInputError {
   constructor(message: string) {

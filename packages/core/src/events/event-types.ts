@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '../util/json';
+import type { RunMetadata } from '../store/run-metadata';
 
 /** Why a run is parked waiting for a person. */
 export type WaitingReason = 'approval' | 'outcome_unknown' | 'input';
@@ -24,7 +25,18 @@ export interface StatePatch {
 
 /** The payload of every event type Kestrion writes, by type name. */
 export interface EventPayloads {
-  'run.started': { agent: string; input: Json; parentRunId?: string; limits?: JsonObject; meta?: JsonObject };
+  /**
+   * `meta`: free JSON the engine records and never reads. `metadata`: string labels the runs
+   * projection keeps and `listRuns` filters by (validated on append, see run-metadata.ts).
+   */
+  'run.started': {
+    agent: string;
+    input: Json;
+    parentRunId?: string;
+    limits?: JsonObject;
+    meta?: JsonObject;
+    metadata?: RunMetadata;
+  };
   'run.input': { message: Json };
   /**
    * v2: `patch` is the state delta of the node just left, so a transition between nodes is one

@@ -9,6 +9,7 @@ import {
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import type { EventRegistry } from '../events/event-registry';
 import { findJsonProblem, formatJsonPath, type Json, MAX_JSON_DEPTH } from '../util/json';
+import { assertValidRunMetadata } from './run-metadata';
 
 /** Rewrites an event before it is stored: secrets never reach the database or logs. */
 export type Redactor = (event: NewEvent, runId: string) => NewEvent;
@@ -150,6 +151,16 @@ function checkEnvelope(runId: string, e: NewEvent): void {
     throw new InvalidEventError(runId, e.type, 'v', `must be a positive integer (got ${String(e.v)})`);
 }
 
+/**
+ * `run.started`'s `metadata` becomes a column every store filters by, so it is held to the run
+ * metadata rules (string keys to string values, bounded) before anything is written.
+ */
+function checkRunStarted(runId: string, e: NewEvent): void {
+  if (e.type !== 'run.started') return;
+  const metadata = (e.data as { metadata?: unknown } | null)?.metadata;
+  if (metadata !== undefined) assertValidRunMetadata(runId, metadata);
+}
+
 /** Throws the typed error for the first value of `value` that JSON cannot hold faithfully. */
 function checkJson(runId: string, type: string, root: 'data' | 'cost', value: unknown): void {
   const p = findJsonProblem(value, MAX_EVENT_DATA_DEPTH);
@@ -171,6 +182,7 @@ function checkJson(runId: string, type: string, root: 'data' | 'cost', value: un
 export function encodeEventData(runId: string, event: NewEvent): { event: NewEvent; json: string } {
   checkEnvelope(runId, event);
   checkJson(runId, event.type, 'data', event.data);
+  checkRunStarted(runId, event);
   const json = JSON.stringify(event.data);
   const checked = Object.assign(new CheckedEvent(json, isRedacted(event)), event) as unknown as NewEvent;
   return { event: checked, json };
@@ -184,8 +196,8 @@ export function encodeEventData(runId: string, event: NewEvent): { event: NewEve
  * Validation: the run id; each event's `type` (a non-empty name of at most
  * MAX_EVENT_TYPE_LENGTH characters from `A-Z a-z 0-9 _ . : / -`, not an Object.prototype
  * member), `at` (ISO-8601), `id` and `v`; its data and cost must be plain JSON that survives
- * a round trip unchanged, nested at most MAX_EVENT_DATA_DEPTH levels. The size limit counts
- * data, cost, type, at and id.
+ * a round trip unchanged, nested at most MAX_EVENT_DATA_DEPTH levels; a `run.started`'s
+ * `metadata` must be valid run metadata. The size limit counts data, cost, type, at and id.
  */
 export function encodeEvents(
   runId: string,
@@ -203,6 +215,7 @@ export function encodeEvents(
       if (opts.redact && !isRedacted(input)) e = opts.redact(input, runId);
       checkEnvelope(runId, e);
       checkJson(runId, e.type, 'data', e.data);
+      checkRunStarted(runId, e);
       data = JSON.stringify(e.data);
     }
     let cost: string | null = null;

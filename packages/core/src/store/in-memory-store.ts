@@ -13,6 +13,7 @@ import {
 import { decodeRunCursor, encodeRunCursor, isAfterCursor } from './run-cursor';
 import { assertDistinctEventIds, assertValidListQuery } from './store-input-checks';
 import { projectRunRecord } from './run-projection';
+import { matchesRunMetadata } from './run-metadata';
 import { decideAppend, isSameEvents, resendSpan } from './append-precedence';
 import type {
   AppendOptions,
@@ -161,6 +162,7 @@ export class InMemoryStore implements Store {
       .filter((r) => q.agent === undefined || r.agent === q.agent)
       .filter((r) => q.parentRunId === undefined || r.parentRunId === q.parentRunId)
       .filter((r) => !q.waitingApprovals || r.pendingApprovals > 0)
+      .filter((r) => !q.metadata || matchesRunMetadata(r.metadata, q.metadata))
       .filter((r) => !cursor || isAfterCursor(r, cursor))
       .sort((a, b) =>
         a.createdAt === b.createdAt ? (a.runId < b.runId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
@@ -224,6 +226,11 @@ export class InMemoryStore implements Store {
 
   async close(): Promise<void> {}
 
+  /** `await using store = new InMemoryStore()`: the same as `close()` (which keeps nothing open). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   private grant(r: RunRecord, req: LeaseRequest): Lease {
     r.leaseOwner = req.owner;
     r.leaseEpoch += 1;
@@ -249,7 +256,7 @@ function checkLease(r: RunRecord | undefined, lease: Lease): void {
 
 /** A row for a caller: nothing it holds is shared with the store's own rows. */
 function copyRecord(r: RunRecord): RunRecord {
-  return { ...r, approvalDeadlines: { ...r.approvalDeadlines } };
+  return { ...r, approvalDeadlines: { ...r.approvalDeadlines }, metadata: { ...r.metadata } };
 }
 
 function decodeAll(runId: string, rows: RawEventRow[], registry: EventRegistry): StoredEvent[] {

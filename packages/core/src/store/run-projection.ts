@@ -3,10 +3,13 @@ import type { StoredEvent } from '../events/envelope';
 import type { EventPayloads } from '../events/event-types';
 import { type CallFacts, isRunnable, lifecycleTransition } from '../state/run-lifecycle';
 import { isTerminal } from '../state/run-state';
+import type { RunMetadata } from './run-metadata';
 import type { RunRecord } from './store';
 
 /** Shared by every row without deadlines; never mutated (a change copies it first). */
 const NO_DEADLINES: Record<string, number> = Object.freeze({}) as Record<string, number>;
+/** Shared by every row started without metadata; never mutated (run.started replaces it). */
+const NO_METADATA: RunMetadata = Object.freeze({}) as RunMetadata;
 
 function newRecord(e: StoredEvent): RunRecord {
   return {
@@ -26,6 +29,7 @@ function newRecord(e: StoredEvent): RunRecord {
     nextDueAtMs: null,
     waitingOnRun: null,
     runnable: true,
+    metadata: NO_METADATA,
   };
 }
 
@@ -112,6 +116,7 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
     delete deadlines[callId];
   };
   r.waitingOnRun = r.waitingOnRun ?? null;
+  r.metadata = r.metadata ?? NO_METADATA;
   // A parked row that is runnable can only be so because a cancel was requested.
   let cancelRequested = prev?.runnable === true && prev.status === 'waiting_on_human';
   let fork: ForkView | undefined;
@@ -123,6 +128,8 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
         r.agent = d.agent;
         r.parentRunId = d.parentRunId ?? null;
         r.createdAt = e.at;
+        // Checked on append (InvalidRunMetadataError): string keys to string values.
+        r.metadata = d.metadata ?? NO_METADATA;
         break;
       }
       case 'approval.requested': {

@@ -1,5 +1,6 @@
 import { DuplicateEventIdError, InvalidListQueryError } from '../errors';
 import type { RunStatus } from '../state/run-state';
+import { runMetadataProblem } from './run-metadata';
 import type { ListRunsQuery } from './store';
 
 const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>([
@@ -14,14 +15,19 @@ const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>([
 
 /**
  * Refuses a `listRuns` query no store can answer sensibly, before any query runs: a limit that
- * is not a whole number of at least 1 (negative, fractional, NaN, Infinity), or a status filter
- * that is empty or names a status that does not exist. Every store checks the same way.
+ * is not a whole number of at least 1 (negative, fractional, NaN, Infinity), a metadata filter
+ * that is not valid run metadata, or a status filter that is empty or names a status that does
+ * not exist. Every store checks the same way.
  */
 export function assertValidListQuery(q: ListRunsQuery): void {
   if (q.limit !== undefined && !(Number.isSafeInteger(q.limit) && q.limit >= 1))
     throw new InvalidListQueryError(
       `listRuns: limit ${String(q.limit)} is not a whole number of runs; pass an integer of 1 or more (default 50)`,
     );
+  if (q.metadata !== undefined) {
+    const problem = runMetadataProblem(q.metadata);
+    if (problem !== undefined) throw new InvalidListQueryError(`listRuns: the metadata filter ${problem}`);
+  }
   if (q.status === undefined) return;
   const statuses: unknown[] = ([] as unknown[]).concat(q.status);
   if (statuses.length === 0)

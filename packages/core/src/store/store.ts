@@ -2,6 +2,7 @@ import type { NewEvent, StoredEvent } from '../events/envelope';
 import type { Redactor } from './event-codec';
 import type { WaitingReason } from '../events/event-types';
 import type { RunState, RunStatus } from '../state/run-state';
+import type { RunMetadata } from './run-metadata';
 
 /** The `runs` projection: one row per run, updated in the same transaction as every append. */
 export interface RunRecord {
@@ -37,6 +38,11 @@ export interface RunRecord {
    * parked. False for ended runs.
    */
   runnable: boolean;
+  /**
+   * The labels the run was started with (`run.started`'s `metadata`), `{}` when none. A fork
+   * copies its source's first event, so it carries the source's metadata.
+   */
+  metadata: RunMetadata;
 }
 
 /**
@@ -94,6 +100,11 @@ export interface ListRunsQuery {
   parentRunId?: string;
   /** Only runs with at least one approval pending. */
   waitingApprovals?: boolean;
+  /**
+   * Only runs whose metadata holds every one of these entries with exactly this value
+   * (`{ tenant: 'acme' }` matches a run started with `{ tenant: 'acme', user: 'u1' }`).
+   */
+  metadata?: RunMetadata;
   limit?: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
@@ -143,7 +154,9 @@ export interface ClaimRequest extends LeaseRequest {
  * - Input is checked before anything is read or written: a run id that is empty, too long,
  *   holds control characters or a lone UTF-16 surrogate throws `InvalidRunIdError` on every
  *   call; `listRuns` with a limit that is not an integer >= 1, or an empty or unknown status
- *   list, throws `InvalidInputError` (`invalid_list_query`); one event id twice in one append
+ *   list, or a metadata filter that is not valid run metadata, throws `InvalidInputError`
+ *   (`invalid_list_query`); a `run.started` whose `metadata` is not valid run metadata throws
+ *   `InvalidRunMetadataError` (`invalid_run_metadata`); one event id twice in one append
  *   throws `InvalidInputError` (`duplicate_event_id`). `append(runId, 0, ...)` for a run that
  *   exists throws `RunIdTakenError` (a non-retryable `ConcurrencyError`), unless it is a
  *   re-sent append (duplicate).

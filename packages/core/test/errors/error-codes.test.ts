@@ -29,6 +29,7 @@ function everyError(): KestrionError[] {
     new c.PayloadTooLargeError('r', 't', 2, 1),
     new c.DuplicateEventIdError('r', 'e'),
     new c.InvalidListQueryError('x'),
+    new c.InvalidRunMetadataError('r', 'x'),
     new c.InvalidDecisionError('x'),
     new c.InvalidArgumentsError('tool', 'x'),
     new c.ConcurrencyError('r', 1, 2),

@@ -1,86 +1,112 @@
 import type { QueryConfig } from 'pg';
 import { type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
 import type { AppendRequest } from '../store-dialect';
+import type { PostgresTables } from './postgres-tables';
 
-/** Inserts the append's events, but only when the guard (the `runs` write) took. */
-const INSERT_EVENTS = `insert into kestrion_events (run_id, seq, event_id, type, v, at, data, cost)
+const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
+
+/** The three statement texts of an append, for one set of tables. */
+interface AppendTexts {
+  newRun: string;
+  next: string;
+  leased: string;
+  names: { newRun: string; next: string; leased: string };
+}
+
+function appendTexts(t: PostgresTables): AppendTexts {
+  /** Inserts the append's events, but only when the guard (the `runs` write) took. */
+  const insertEvents = `insert into ${t.events} (run_id, seq, event_id, type, v, at, data, cost)
   select $1::text, t.seq, t.id, t.type, t.v, t.at, t.data, t.cost
   from unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
     as t(seq, id, type, v, at, data, cost)
   where exists (select 1 from guard)`;
-
-const ENDED = TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ');
-
-/**
- * Moves the head, guarded by `head_seq = expectedSeq` (and the lease, for the lease variant).
- * An append that ends the run also frees its lease (see projectRunRecord).
- */
-const UPDATE_RUN = `update kestrion_runs set status = $9, waiting_reason = $10, head_seq = $11, agent = $12,
+  /**
+   * Moves the head, guarded by `head_seq = expectedSeq` (and the lease, for the lease variant).
+   * An append that ends the run also frees its lease (see projectRunRecord). The metadata is
+   * written unchanged after the first append: an equal value keeps the update HOT.
+   */
+  const updateRun = `update ${t.runs} set status = $9, waiting_reason = $10, head_seq = $11, agent = $12,
     parent_run_id = $13, pending_approvals = $14, updated_at = $15,
-    approval_deadlines = $17, next_due_at_ms = $18, waiting_on_run = $19, runnable = $20,
+    approval_deadlines = $17, next_due_at_ms = $18, waiting_on_run = $19, runnable = $20, metadata = $21::jsonb,
     lease_owner = case when $9 in (${ENDED}) then null else lease_owner end,
     lease_expires_at_ms = case when $9 in (${ENDED}) then null else lease_expires_at_ms end
   where run_id = $1 and head_seq = $16`;
-
-const INSERT_RUN = `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id,
+  const insertRun = `insert into ${t.runs} (run_id, status, waiting_reason, head_seq, agent, parent_run_id,
     pending_approvals, created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
-    approval_deadlines, next_due_at_ms, waiting_on_run, runnable)
-  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null, $17, $18, $19, $20)
+    approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata)
+  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null, $17, $18, $19, $20, $21::jsonb)
   on conflict (run_id) do nothing returning run_id`;
+  return {
+    newRun: `with guard as (${insertRun}) ${insertEvents}`,
+    next: `with guard as (${updateRun} returning run_id) ${insertEvents}`,
+    leased: `with guard as (${updateRun} and lease_owner = $22 and lease_epoch = $23 returning run_id) ${insertEvents}`,
+    names: {
+      newRun: `kestrion_append_new_run${t.statementSuffix}`,
+      next: `kestrion_append${t.statementSuffix}`,
+      leased: `kestrion_append_leased${t.statementSuffix}`,
+    },
+  };
+}
 
 /**
  * The one statement of a PostgreSQL append, as a named prepared statement: each pooled
  * connection parses and plans it once, not on every append. Three shapes (new run, next
- * append, next append under a lease), each with a fixed text.
+ * append, next append under a lease), each with a fixed text per set of tables.
  */
-export function appendStatement(
-  req: AppendRequest,
-  prev: RunRecord | undefined,
-  next: RunRecord,
-): QueryConfig {
-  const { rows, expectedSeq, lease } = req;
-  const events = [
-    next.runId,
-    rows.map((x) => x.seq),
-    rows.map((x) => x.id),
-    rows.map((x) => x.type),
-    rows.map((x) => x.v),
-    rows.map((x) => x.at),
-    rows.map((x) => x.data),
-    rows.map((x) => x.cost),
-  ];
-  const run = [
-    next.status,
-    next.waitingReason,
-    next.headSeq,
-    next.agent,
-    next.parentRunId,
-    next.pendingApprovals,
-    next.updatedAt,
-  ];
-  // The scheduling fields, $17-$20 in every shape (written with every append).
-  const scheduling = [
-    JSON.stringify(next.approvalDeadlines),
-    next.nextDueAtMs,
-    next.waitingOnRun,
-    next.runnable ? 1 : 0,
-  ];
-  if (!prev)
+export class PostgresAppendStatements {
+  private readonly texts: AppendTexts;
+
+  constructor(tables: PostgresTables) {
+    this.texts = appendTexts(tables);
+  }
+
+  statement(req: AppendRequest, prev: RunRecord | undefined, next: RunRecord): QueryConfig {
+    const { rows, expectedSeq, lease } = req;
+    const { texts } = this;
+    const events = [
+      next.runId,
+      rows.map((x) => x.seq),
+      rows.map((x) => x.id),
+      rows.map((x) => x.type),
+      rows.map((x) => x.v),
+      rows.map((x) => x.at),
+      rows.map((x) => x.data),
+      rows.map((x) => x.cost),
+    ];
+    const run = [
+      next.status,
+      next.waitingReason,
+      next.headSeq,
+      next.agent,
+      next.parentRunId,
+      next.pendingApprovals,
+      next.updatedAt,
+    ];
+    // The scheduling fields and the metadata, $17-$21 in every shape (written with every append).
+    const scheduling = [
+      JSON.stringify(next.approvalDeadlines),
+      next.nextDueAtMs,
+      next.waitingOnRun,
+      next.runnable ? 1 : 0,
+      JSON.stringify(next.metadata),
+    ];
+    if (!prev)
+      return {
+        name: texts.names.newRun,
+        text: texts.newRun,
+        // created_at comes from the first event, as in projectRunRecord.
+        values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt, ...scheduling],
+      };
+    if (!lease)
+      return {
+        name: texts.names.next,
+        text: texts.next,
+        values: [...events, ...run, expectedSeq, ...scheduling],
+      };
     return {
-      name: 'kestrion_append_new_run',
-      text: `with guard as (${INSERT_RUN}) ${INSERT_EVENTS}`,
-      // created_at comes from the first event, as in projectRunRecord.
-      values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt, ...scheduling],
+      name: texts.names.leased,
+      text: texts.leased,
+      values: [...events, ...run, expectedSeq, ...scheduling, lease.owner, lease.epoch],
     };
-  if (!lease)
-    return {
-      name: 'kestrion_append',
-      text: `with guard as (${UPDATE_RUN} returning run_id) ${INSERT_EVENTS}`,
-      values: [...events, ...run, expectedSeq, ...scheduling],
-    };
-  return {
-    name: 'kestrion_append_leased',
-    text: `with guard as (${UPDATE_RUN} and lease_owner = $21 and lease_epoch = $22 returning run_id) ${INSERT_EVENTS}`,
-    values: [...events, ...run, expectedSeq, ...scheduling, lease.owner, lease.epoch],
-  };
+  }
 }

@@ -1,12 +1,13 @@
 import { type AppendResult, ConcurrencyError, type EventRegistry, type RunRecord } from '@kestrion/core';
 import { decideAppend, isSameEvents, projectRunRecord, resendSpan } from '@kestrion/core/store-kit';
 import type { Kysely } from 'kysely';
-import type { Pool } from 'pg';
 import { decodeRows } from '../append-checks';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest } from '../store-dialect';
-import { appendStatement } from './postgres-append-statements';
+import { PostgresAppendStatements } from './postgres-append-statements';
+import type { PgPool } from './postgres-config';
 import { readRunRecord } from './postgres-read-run';
+import type { PostgresTables } from './postgres-tables';
 
 const CACHE_LIMIT = 10_000;
 
@@ -22,12 +23,16 @@ const CACHE_LIMIT = 10_000;
  */
 export class PostgresAppender {
   private readonly cache = new Map<string, RunRecord>();
+  private readonly statements: PostgresAppendStatements;
 
   constructor(
     private readonly db: Kysely<KestrionDatabase>,
-    private readonly pool: Pool,
+    private readonly pool: PgPool,
     private readonly registry: EventRegistry,
-  ) {}
+    tables: PostgresTables,
+  ) {
+    this.statements = new PostgresAppendStatements(tables);
+  }
 
   async append(req: AppendRequest): Promise<AppendResult> {
     const { runId, expectedSeq, rows } = req;
@@ -54,7 +59,7 @@ export class PostgresAppender {
   }
 
   private async write(req: AppendRequest, prev: RunRecord | undefined, next: RunRecord): Promise<number> {
-    const result = await this.pool.query(appendStatement(req, prev, next));
+    const result = await this.pool.query(this.statements.statement(req, prev, next));
     return result.rowCount ?? 0;
   }
 

@@ -3,10 +3,14 @@ import { type Kysely, sql } from 'kysely';
 import type { EventsTable, KestrionDatabase, SnapshotsTable } from '../schema';
 import type { StoreReads } from '../store-dialect';
 import { readRunRecord } from './postgres-read-run';
+import type { PostgresTables } from './postgres-tables';
 
 /** The reads as kysely queries (PostgreSQL). */
 export class PostgresReads implements StoreReads {
-  constructor(private readonly db: Kysely<KestrionDatabase>) {}
+  constructor(
+    private readonly db: Kysely<KestrionDatabase>,
+    private readonly tables: PostgresTables,
+  ) {}
 
   eventsPage(runId: string, fromSeq: number, limit: number): Promise<EventsTable[]> {
     return this.db
@@ -37,10 +41,10 @@ export class PostgresReads implements StoreReads {
     try {
       const { rows } = await sql<{
         name: string | null;
-      }>`select max(name) as name from kestrion_migration`.execute(this.db);
+      }>`select max(name) as name from ${sql.raw(this.tables.migration)}`.execute(this.db);
       return rows[0]?.name ?? undefined;
     } catch {
-      return undefined; // no migration table yet: a fresh database
+      return undefined; // no migration table (or schema) yet: a fresh database
     }
   }
 }

@@ -3,6 +3,7 @@ import { SNAPSHOTS_KEPT } from '@kestrion/core/store-kit';
 import { type Kysely, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { SnapshotWrites } from '../store-dialect';
+import type { PostgresTables } from './postgres-tables';
 
 /**
  * One statement per snapshot (PostgreSQL): a run parks with one round trip for its snapshot,
@@ -15,23 +16,27 @@ import type { SnapshotWrites } from '../store-dialect';
  * inserted at all.
  */
 export class PostgresSnapshotWrites implements SnapshotWrites {
-  constructor(private readonly db: Kysely<KestrionDatabase>) {}
+  constructor(
+    private readonly db: Kysely<KestrionDatabase>,
+    private readonly tables: PostgresTables,
+  ) {}
 
   async save(s: Snapshot): Promise<void> {
     const state = JSON.stringify(s.state);
+    const snapshots = sql.raw(this.tables.snapshots);
     await sql`
       with kept as (
         select seq from (
-          select seq from kestrion_snapshots where run_id = ${s.runId} and fold_version = ${s.foldVersion}
+          select seq from ${snapshots} where run_id = ${s.runId} and fold_version = ${s.foldVersion}
           union select ${s.seq}::int
         ) candidates
         order by seq desc limit ${SNAPSHOTS_KEPT}
       ), cut as (select min(seq) as seq from kept), saved as (
-        insert into kestrion_snapshots (run_id, fold_version, seq, state)
+        insert into ${snapshots} (run_id, fold_version, seq, state)
         select ${s.runId}, ${s.foldVersion}, ${s.seq}, ${state} from cut where ${s.seq}::int >= cut.seq
         on conflict (run_id, fold_version, seq) do nothing
       )
-      delete from kestrion_snapshots
+      delete from ${snapshots}
       where run_id = ${s.runId} and fold_version = ${s.foldVersion} and seq < (select seq from cut)`.execute(
       this.db,
     );

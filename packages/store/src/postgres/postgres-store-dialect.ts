@@ -1,10 +1,12 @@
-import type { AppendResult, ClaimRequest, EventRegistry, Lease } from '@kestrion/core';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { AppendResult, ClaimRequest, EventRegistry, Lease, RunMetadata } from '@kestrion/core';
+import { Kysely, PostgresDialect, type PostgresPool, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { PostgresAppender } from './postgres-appender';
-import type { PostgresStoreConfig } from './postgres-config';
+import { borrowedPool } from './postgres-borrowed-pool';
+import type { PgPool, PostgresStoreConfig } from './postgres-config';
+import { postgresTables, type PostgresTables } from './postgres-tables';
 import { translatePostgresError } from './postgres-errors';
 import { PostgresLeaseOperations } from './postgres-lease-operations';
 import { PostgresReads } from './postgres-reads';
@@ -13,26 +15,29 @@ import { PostgresSnapshotWrites } from './postgres-snapshot-writes';
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres' as const;
   readonly db: Kysely<KestrionDatabase>;
-  private readonly pool: Pool;
+  /** Where the tables are (bare names, or qualified by the configured schema). */
+  readonly tables: PostgresTables;
+  readonly schema: string | undefined;
+  private readonly pool: PgPool;
   private readonly appender: PostgresAppender;
   readonly leases: PostgresLeaseOperations;
   readonly snapshots: PostgresSnapshotWrites;
   readonly reads: PostgresReads;
 
   constructor(config: PostgresStoreConfig, registry: EventRegistry) {
-    this.pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
-    // A client whose backend was terminated emits 'error'. An idle one is dropped by the pool
-    // (which re-emits on the pool); a checked-out one between queries (kysely holds one from
-    // connect to release) has no listener of the pool's, and an 'error' with no listener kills
-    // the process. Every client gets one for its whole life: the failed query (or the next one
-    // on that client) rejects with the error instead, and the pool drops the client on release.
-    this.pool.on('error', () => undefined);
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
-    this.db = new Kysely<KestrionDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
-    this.appender = new PostgresAppender(this.db, this.pool, registry);
+    this.tables = postgresTables(config.schema);
+    this.schema = config.schema;
+    this.pool = config.pool ? borrowedPool(config.pool) : ownPool(config);
+    const db = new Kysely<KestrionDatabase>({
+      dialect: new PostgresDialect({ pool: this.pool as unknown as PostgresPool }),
+    });
+    // Queries built with kysely name the schema through its plugin; the raw statements use
+    // this.tables. Neither touches the connection's search_path.
+    this.db = config.schema === undefined ? db : db.withSchema(config.schema);
+    this.appender = new PostgresAppender(this.db, this.pool, registry, this.tables);
     this.leases = new PostgresLeaseOperations(this.db, (e, runId) => this.translateError(e, runId));
-    this.snapshots = new PostgresSnapshotWrites(this.db);
-    this.reads = new PostgresReads(this.db);
+    this.snapshots = new PostgresSnapshotWrites(this.db, this.tables);
+    this.reads = new PostgresReads(this.db, this.tables);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -49,7 +54,7 @@ export class PostgresStoreDialect implements StoreDialect {
     try {
       const { rows } = await sql<{ run_id: string; lease_epoch: number }>`
         with candidate as (
-          select run_id from kestrion_runs
+          select run_id from ${sql.raw(this.tables.runs)}
           where status in (${sql.join(statuses)})
             and (lease_owner is null or lease_expires_at_ms <= ${req.now})
             ${req.agents ? sql`and agent in (${sql.join(req.agents)})` : sql``}
@@ -57,7 +62,7 @@ export class PostgresStoreDialect implements StoreDialect {
           limit 1
           for update skip locked
         )
-        update kestrion_runs r
+        update ${sql.raw(this.tables.runs)} r
         set lease_owner = ${req.owner}, lease_epoch = r.lease_epoch + 1, lease_expires_at_ms = ${expiresAtMs}
         from candidate where r.run_id = candidate.run_id
         returning r.run_id, r.lease_epoch`.execute(this.db);
@@ -66,6 +71,11 @@ export class PostgresStoreDialect implements StoreDialect {
     } catch (error) {
       throw this.translateError(error);
     }
+  }
+
+  /** jsonb containment, which the GIN index of migration 0005 serves. */
+  metadataMatches(filter: RunMetadata): RawBuilder<SqlBool> {
+    return sql<SqlBool>`metadata @> ${JSON.stringify(filter)}::jsonb`;
   }
 
   retryingLocks<T>(write: () => Promise<T>): Promise<T> {
@@ -79,4 +89,17 @@ export class PostgresStoreDialect implements StoreDialect {
   async destroy(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** The pool of a store opened by URL: the store made it, and ends it on close. */
+function ownPool(config: PostgresStoreConfig): PgPool {
+  const pool = new Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+  // A client whose backend was terminated emits 'error'. An idle one is dropped by the pool
+  // (which re-emits on the pool); a checked-out one between queries (kysely holds one from
+  // connect to release) has no listener of the pool's, and an 'error' with no listener kills
+  // the process. Every client gets one for its whole life: the failed query (or the next one
+  // on that client) rejects with the error instead, and the pool drops the client on release.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }

@@ -14,13 +14,19 @@ const SCHEDULING = `approval_deadlines = @approvalDeadlines, next_due_at_ms = @n
   waiting_on_run = @waitingOnRun, runnable = @runnable`;
 
 /** A runs row as the named parameters of the statements below (`@runId`, `@status`, ...). */
-type RunParams = Omit<RunRecord, 'approvalDeadlines' | 'runnable'> & {
+type RunParams = Omit<RunRecord, 'approvalDeadlines' | 'runnable' | 'metadata'> & {
   approvalDeadlines: string;
   runnable: number;
+  metadata: string;
 };
 
 function runParams(r: RunRecord): RunParams {
-  return { ...r, approvalDeadlines: JSON.stringify(r.approvalDeadlines), runnable: r.runnable ? 1 : 0 };
+  return {
+    ...r,
+    approvalDeadlines: JSON.stringify(r.approvalDeadlines),
+    runnable: r.runnable ? 1 : 0,
+    metadata: JSON.stringify(r.metadata),
+  };
 }
 
 type Run = Database.RunResult;
@@ -80,7 +86,7 @@ export class SqliteAppendStatements {
     this.updateRun = p(
       `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
          agent = @agent, parent_run_id = @parentRunId, pending_approvals = @pendingApprovals,
-         created_at = @createdAt, updated_at = @updatedAt, ${SCHEDULING},
+         created_at = @createdAt, updated_at = @updatedAt, metadata = @metadata, ${SCHEDULING},
          ${FREE_LEASE_WHEN_ENDED} where run_id = @runId`,
     );
     // Most appends move only these; assigning fewer columns keeps SQLite from rewriting the
@@ -115,10 +121,10 @@ export class SqliteAppendStatements {
     this.insertRun = p(
       `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
          created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
-         approval_deadlines, next_due_at_ms, waiting_on_run, runnable)
+         approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata)
        values (@runId, @status, @waitingReason, @headSeq, @agent, @parentRunId, @pendingApprovals,
          @createdAt, @updatedAt, @leaseOwner, @leaseEpoch, @leaseExpiresAtMs,
-         @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable)`,
+         @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable, @metadata)`,
     );
     // Two plain statements: the table-valued `pragma_data_version` costs ~1.7× as much.
     this.selectDataVersion = p<[], number>('pragma data_version').pluck();
@@ -202,8 +208,13 @@ export class SqliteAppendStatements {
 
   private writeRunRow(r: RunRecord, prev: RunRecord | undefined): Run {
     const params = runParams(r);
+    // The projection keeps the row's metadata object unless a run.started replaced it.
     const sameIdentity =
-      prev && prev.agent === r.agent && prev.parentRunId === r.parentRunId && prev.createdAt === r.createdAt;
+      prev &&
+      prev.agent === r.agent &&
+      prev.parentRunId === r.parentRunId &&
+      prev.createdAt === r.createdAt &&
+      prev.metadata === r.metadata;
     if (sameIdentity && prev.status === r.status) return this.updateHead.run(params);
     if (sameIdentity)
       return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(params);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ClaimRequest, Lease } from '@kestrion/core';
-import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { ClaimRequest, Lease, RunMetadata } from '@kestrion/core';
+import { Kysely, type RawBuilder, SqliteAdapter, SqliteDialect, type SqlBool, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import { withStatementCache } from './sqlite-statement-cache';
 
@@ -32,6 +32,18 @@ export function createSqliteKysely(database: Database.Database): Kysely<Kestrion
   return new Kysely<KestrionDatabase>({
     dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
   });
+}
+
+/**
+ * The run's metadata holds every entry of `filter`: one `exists` over json_each per entry, so a
+ * key of any spelling is compared as data, never built into a JSON path.
+ */
+export function sqliteMetadataMatches(filter: RunMetadata): RawBuilder<SqlBool> {
+  const entries = Object.entries(filter).map(
+    ([key, value]) =>
+      sql<SqlBool>`exists (select 1 from json_each(kestrion_runs.metadata) where key = ${key} and value = ${value})`,
+  );
+  return sql<SqlBool>`(${sql.join(entries, sql` and `)})`;
 }
 
 /** The oldest-updated claimable run, leased to `req.owner`, in one write transaction. */

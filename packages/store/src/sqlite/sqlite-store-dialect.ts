@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ClaimRequest, EventRegistry, Lease, AppendResult } from '@kestrion/core';
-import type { Kysely } from 'kysely';
+import type { ClaimRequest, EventRegistry, Lease, AppendResult, RunMetadata } from '@kestrion/core';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import type { AppendRequest, StoreDialect } from '../store-dialect';
 import { SqliteAppender } from './sqlite-appender';
@@ -92,6 +92,10 @@ export class SqliteStoreDialect implements StoreDialect {
     return this.retryingLocks(() =>
       loadSqliteKysely().claimNextWithKysely(this.db, req, statuses, (e) => e),
     ).catch((e: unknown) => Promise.reject(this.translateError(e)));
+  }
+
+  metadataMatches(filter: RunMetadata): RawBuilder<SqlBool> {
+    return loadSqliteKysely().sqliteMetadataMatches(filter);
   }
 
   translateError(err: unknown, runId?: string, expectedSeq?: number): unknown {

@@ -5,27 +5,35 @@ import { InMemoryStore, type RunRecord, type Store } from '@kestrion/core';
 import type { RawEventRow } from '@kestrion/core/store-kit';
 import { type KyselyStore, openStore } from '@kestrion/store';
 import { sql } from 'kysely';
+import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../postgres/test-database';
 import type { Corruption, StoreFactory, StoreOpenOptions } from './store-factory';
 
+/** A table of the store, in its PostgreSQL schema when it has one (raw SQL is not qualified for us). */
+function tableOf(store: Store, name: string) {
+  const schema = (store as KyselyStore).dialect.schema;
+  return sql.table(schema === undefined ? name : `${schema}.${name}`);
+}
+
 async function corruptKysely(store: Store, runId: string, seq: number, kind: Corruption): Promise<void> {
   const db = (store as KyselyStore).dialect.db;
+  const events = tableOf(store, 'kestrion_events');
   const where = sql`run_id = ${runId} and seq = ${seq}`;
-  if (kind === 'gap') await sql`delete from kestrion_events where ${where}`.execute(db);
-  if (kind === 'garbage')
-    await sql`update kestrion_events set data = ${'{"truncated'} where ${where}`.execute(db);
-  if (kind === 'future-version') await sql`update kestrion_events set v = 99 where ${where}`.execute(db);
+  if (kind === 'gap') await sql`delete from ${events} where ${where}`.execute(db);
+  if (kind === 'garbage') await sql`update ${events} set data = ${'{"truncated'} where ${where}`.execute(db);
+  if (kind === 'future-version') await sql`update ${events} set v = 99 where ${where}`.execute(db);
 }
 
 async function corruptKyselySnapshots(store: Store, runId: string, stateText: string): Promise<void> {
   const db = (store as KyselyStore).dialect.db;
-  await sql`update kestrion_snapshots set state = ${stateText} where run_id = ${runId}`.execute(db);
+  const snapshots = tableOf(store, 'kestrion_snapshots');
+  await sql`update ${snapshots} set state = ${stateText} where run_id = ${runId}`.execute(db);
 }
 
 async function renameKyselyRun(store: Store, runId: string, newRunId: string): Promise<void> {
   const db = (store as KyselyStore).dialect.db;
   for (const table of ['kestrion_events', 'kestrion_snapshots', 'kestrion_runs'])
-    await sql`update ${sql.table(table)} set run_id = ${newRunId} where run_id = ${runId}`.execute(db);
+    await sql`update ${tableOf(store, table)} set run_id = ${newRunId} where run_id = ${runId}`.execute(db);
 }
 
 /** The fake's private maps, reached into on purpose by the corruption helpers. */
@@ -106,23 +114,38 @@ export function sqliteFileStoreFactory(): StoreFactory {
   };
 }
 
+export interface PostgresFactoryOptions {
+  /**
+   * Open every store on this PostgreSQL schema, through one pg pool the factory makes and owns
+   * (`openStore({ pool, schema })`): each store closed by the suite must leave the pool usable.
+   * Other processes open by URL only, so the multi-process tests are skipped.
+   */
+  schemaThroughPool?: string;
+}
+
 /** A fresh database on the real PostgreSQL server, created in setup and dropped afterwards. */
-export function postgresStoreFactory(): StoreFactory {
+export function postgresStoreFactory(options: PostgresFactoryOptions = {}): StoreFactory {
   let db: TestDatabase | undefined;
+  let pool: Pool | undefined;
   const url = () => {
     if (!db) throw new Error('postgresStoreFactory: setup() has not run');
     return db.url;
   };
+  const schema = options.schemaThroughPool;
   return {
-    shared: true,
+    shared: schema === undefined,
     url,
     setup: async () => {
       db = await createTestDatabase('kestrion_store');
+      if (schema !== undefined) pool = new Pool({ connectionString: db.url, max: 10 });
     },
-    open: (o = {}) => openStore(url(), o),
+    open: (o = {}) => (pool ? openStore({ ...o, pool, schema }) : openStore(url(), o)),
     corrupt: corruptKysely,
     corruptSnapshots: corruptKyselySnapshots,
     renameRun: renameKyselyRun,
-    dispose: async () => db?.drop(),
+    dispose: async () => {
+      await pool?.end();
+      await db?.drop();
+    },
   };
 }
