@@ -134,6 +134,19 @@ export const migrations: Record<string, Migration> = {
         using gin (metadata jsonb_path_ops)`.execute(db);
     },
   },
+  '0006_quotas': {
+    // The shared provider quotas (quotaStoreFor): a row per bucket (provider:model), locked by
+    // a PostgreSQL reservation and holding a 429's pause, and the bucket's reservations while
+    // they count (in flight, or settled less than a window ago). Same SQL on both dialects.
+    async up(db: Kysely<unknown>) {
+      await sql`create table if not exists kestrion_quota_buckets (
+        bucket text primary key, paused_until_ms bigint)`.execute(db);
+      await sql`create table if not exists kestrion_quota_reservations (
+        bucket text not null, id text not null, tokens bigint not null,
+        expires_at_ms bigint not null, settled_at_ms bigint,
+        primary key (bucket, id))`.execute(db);
+    },
+  },
 };
 
 /** Names of every migration, oldest first. */

@@ -13,6 +13,12 @@ export { arbitraryRunLog } from './store/random-log';
 export { createTestDatabase, TEST_PG_ADMIN_URL } from './postgres/test-database';
 export type { TestDatabase } from './postgres/test-database';
 export { childScript } from './children/child-script';
+export { describeQuotaContract, QUOTA_T0 } from './quota/quota-contract';
+export type { QuotaContractOptions } from './quota/quota-contract';
+export { inMemoryQuotaFactory, sqliteFileQuotaFactory, postgresQuotaFactory } from './quota/quota-factories';
+export type { QuotaStoreFactory, QuotaConnection } from './quota/quota-factories';
+export { maxWindowLoad, maxConcurrent } from './quota/window-load';
+export type { TimedRequest, WindowLoad } from './quota/window-load';
 // ScriptedProvider lives in @kestrion/core/provider-kit (a runtime home); re-exported for tests.
 export { ScriptedProvider, ScriptExhaustedError } from '@kestrion/core/provider-kit';
 export type { ScriptedTurn } from '@kestrion/core/provider-kit';
@@ -57,6 +63,17 @@ export type { RenderedBody } from './fakes/fake-model-server';
 export { FakeAnthropicServer } from './fakes/fake-anthropic-server';
 export { FakeOpenAIServer } from './fakes/fake-openai-server';
 export { FakeOllamaServer } from './fakes/fake-ollama-server';
+export {
+  CountingOpenAIServer,
+  ARRIVALS_PATH,
+  arrivalsLoad,
+  fakePromptTokens,
+  fetchArrivals,
+  scaledClock,
+} from './fakes/counting-openai-server';
+export type { CountingServerOptions, ServerArrival } from './fakes/counting-openai-server';
+export { spawnCountingServer } from './fakes/counting-server-process';
+export type { CountingServerProcess, CountingServerProcessOptions } from './fakes/counting-server-process';
 export type { FakeTurn, FakeReply, FakeToolCall, FakeUsage, RecordedRequest } from './fakes/fake-turn';
 export { describeProviderContract } from './providers/provider-contract';
 export type { ProviderContractSubject, ContractProviderOptions } from './providers/provider-contract';

@@ -16,7 +16,7 @@ export type RenderedBody = { json: unknown } | { contentType: string; chunks: st
 export abstract class FakeModelServer {
   readonly requests: RecordedRequest[] = [];
   private turns: FakeTurn[] = [];
-  private responder: ((request: RecordedRequest) => FakeTurn) | undefined;
+  private responder: ((request: RecordedRequest) => FakeTurn | Promise<FakeTurn>) | undefined;
   private server: Server | undefined;
   private port = 0;
 
@@ -61,9 +61,10 @@ export abstract class FakeModelServer {
   /**
    * Answers every request with `responder(request)` instead of the script: a server whose
    * answer depends only on what it is asked, so a client that asks again (after a crash, from
-   * another process) gets the same answer. `undefined` goes back to the script.
+   * another process) gets the same answer. `undefined` goes back to the script. The responder
+   * may answer later (a promise): the request waits, as on a slow server.
    */
-  respondWith(responder: ((request: RecordedRequest) => FakeTurn) | undefined): this {
+  respondWith(responder: ((request: RecordedRequest) => FakeTurn | Promise<FakeTurn>) | undefined): this {
     this.responder = responder;
     return this;
   }
@@ -99,10 +100,15 @@ export abstract class FakeModelServer {
       streamed,
       atMs,
     };
+    const extra = this.extraRoute(request);
+    if (extra !== undefined) return send(res, { json: extra });
     this.requests.push(request);
     if (req.method !== 'POST' || path.split('?')[0] !== this.chatPath)
       return this.sendError(res, 404, `fake server: no route ${req.method} ${path}`);
-    const turn = this.responder ? this.responder(request) : this.turns.shift();
+    const answer = this.responder ? this.responder(request) : this.turns.shift();
+    // A responder that takes its time (a promise) is awaited; a plain answer goes out at once.
+    const turn = answer instanceof Promise ? await answer : answer;
+    if (res.destroyed) return; // closed while the responder took its time
     if (turn === undefined) return this.sendError(res, 400, 'fake server: no scripted turn left');
     switch (turn.kind) {
       case 'status': {
@@ -117,6 +123,14 @@ export abstract class FakeModelServer {
       case 'cut':
         return send(res, this.render(turn.reply, request), turn.how);
     }
+  }
+
+  /**
+   * A JSON answer for a request that is not a model call (a subclass's own endpoint, e.g. what
+   * it recorded, read by another process), or undefined. Such requests are not recorded.
+   */
+  protected extraRoute(_request: RecordedRequest): unknown {
+    return undefined;
   }
 
   private sendError(

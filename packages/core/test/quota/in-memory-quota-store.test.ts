@@ -1,0 +1,3 @@
+import { describeQuotaContract, inMemoryQuotaFactory } from '@kestrion/testing';
+
+describeQuotaContract('InMemoryQuotaStore', inMemoryQuotaFactory(), { propertyRuns: 20 });

@@ -1,0 +1,134 @@
+import type {
+  QuotaDenial,
+  QuotaGrant,
+  QuotaLimits,
+  QuotaRequest,
+  QuotaStore,
+  QuotaUsage,
+} from '@kestrion/core';
+import {
+  QUOTA_DEFAULT_HOLD_MS,
+  assertReservable,
+  quotaDenial,
+  quotaRefusals,
+} from '@kestrion/core/store-kit';
+import { type Kysely, sql } from 'kysely';
+import {
+  COUNTED_FOR_MS,
+  type EntryRow,
+  pauseAt,
+  type TotalsRow,
+  toQuotaEntry,
+  toQuotaTotals,
+} from './quota-rows';
+
+/**
+ * The QuotaStore on PostgreSQL. A reservation is one transaction that locks its bucket's row
+ * (created on first use), so reservations of one bucket queue on the server while other
+ * buckets go on; it deletes what no longer counts, sums the window and inserts. Settling,
+ * releasing and pausing are single statements that take no bucket lock: each can only make
+ * the next reservation see more (a later settle time, a longer pause) or drop a reservation
+ * the provider never processed.
+ */
+export class PostgresQuotaStore implements QuotaStore {
+  private readonly buckets: ReturnType<typeof sql.raw>;
+  private readonly reservations: ReturnType<typeof sql.raw>;
+
+  constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly translate: (error: unknown) => unknown,
+    schema: string | undefined,
+  ) {
+    const q = schema === undefined ? '' : `"${schema}".`;
+    this.buckets = sql.raw(`${q}kestrion_quota_buckets`);
+    this.reservations = sql.raw(`${q}kestrion_quota_reservations`);
+  }
+
+  async reserve(
+    bucket: string,
+    limits: QuotaLimits,
+    request: QuotaRequest,
+  ): Promise<QuotaGrant | QuotaDenial> {
+    assertReservable(bucket, limits, request.tokens);
+    const { id, tokens, now } = request;
+    const B = this.buckets;
+    const R = this.reservations;
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        await sql`insert into ${B} (bucket) values (${bucket}) on conflict do nothing`.execute(tx);
+        const { rows: locked } = await sql<{ paused_until_ms: string | null }>`
+          select paused_until_ms from ${B} where bucket = ${bucket} for update`.execute(tx);
+        await sql`delete from ${R} where bucket = ${bucket}
+          and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} <= ${now}`.execute(tx);
+        const { rows: held } = await sql`select 1 from ${R} where bucket = ${bucket} and id = ${id}`.execute(
+          tx,
+        );
+        if (held.length > 0) return { granted: true, id } as const;
+        const { rows } = await sql<TotalsRow>`
+          select count(*) as requests, coalesce(sum(tokens), 0) as tokens,
+            count(*) filter (where settled_at_ms is null and expires_at_ms > ${now}) as in_flight
+          from ${R} where bucket = ${bucket}
+            and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} > ${now}`.execute(tx);
+        const paused = pauseAt(locked[0]?.paused_until_ms, now);
+        const refusals = quotaRefusals(limits, toQuotaTotals(rows[0]), paused, request);
+        if (refusals.length > 0) {
+          const entries = await sql<EntryRow>`
+            select tokens, settled_at_ms, expires_at_ms from ${R} where bucket = ${bucket}`.execute(tx);
+          return quotaDenial(limits, refusals, entries.rows.map(toQuotaEntry), paused, request);
+        }
+        const expiresAtMs = now + (request.holdMs ?? QUOTA_DEFAULT_HOLD_MS);
+        await sql`insert into ${R} (bucket, id, tokens, expires_at_ms)
+          values (${bucket}, ${id}, ${tokens}, ${expiresAtMs})`.execute(tx);
+        return { granted: true, id } as const;
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  async settle(bucket: string, id: string, outcome: { tokens: number; now: number }): Promise<void> {
+    const R = this.reservations;
+    const { tokens, now } = outcome;
+    await this.run(sql`insert into ${R} as r (bucket, id, tokens, expires_at_ms, settled_at_ms)
+      values (${bucket}, ${id}, ${tokens}, ${now}, ${now})
+      on conflict (bucket, id) do update set tokens = excluded.tokens,
+        settled_at_ms = greatest(coalesce(r.settled_at_ms, excluded.settled_at_ms), excluded.settled_at_ms)`);
+  }
+
+  async release(bucket: string, id: string, _now: number): Promise<void> {
+    await this.run(
+      sql`delete from ${this.reservations} where bucket = ${bucket} and id = ${id} and settled_at_ms is null`,
+    );
+  }
+
+  async pause(bucket: string, untilMs: number): Promise<void> {
+    await this
+      .run(sql`insert into ${this.buckets} as b (bucket, paused_until_ms) values (${bucket}, ${untilMs})
+      on conflict (bucket) do update
+      set paused_until_ms = greatest(coalesce(b.paused_until_ms, excluded.paused_until_ms), excluded.paused_until_ms)`);
+  }
+
+  async usage(bucket: string, now: number): Promise<QuotaUsage> {
+    try {
+      const { rows } = await sql<TotalsRow & { paused_until_ms: string | null }>`
+        select count(*) as requests, coalesce(sum(tokens), 0) as tokens,
+          count(*) filter (where settled_at_ms is null and expires_at_ms > ${now}) as in_flight,
+          (select paused_until_ms from ${this.buckets} where bucket = ${bucket}) as paused_until_ms
+        from ${this.reservations}
+        where bucket = ${bucket} and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} > ${now}`.execute(
+        this.db,
+      );
+      return { ...toQuotaTotals(rows[0]), pausedUntilMs: pauseAt(rows[0]?.paused_until_ms, now) };
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private async run(statement: ReturnType<typeof sql>): Promise<void> {
+    try {
+      await statement.execute(this.db);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+}

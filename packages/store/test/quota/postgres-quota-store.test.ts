@@ -1,0 +1,3 @@
+import { describeQuotaContract, postgresQuotaFactory } from '@kestrion/testing';
+
+describeQuotaContract('PostgreSQL', postgresQuotaFactory());

@@ -1,0 +1,3 @@
+import { describeQuotaContract, sqliteFileQuotaFactory } from '@kestrion/testing';
+
+describeQuotaContract('SQLite file', sqliteFileQuotaFactory());
