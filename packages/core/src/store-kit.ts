@@ -1,6 +1,7 @@
 // @kestrion/core/store-kit — what a Store implementer needs beyond the application entry: the
 // codec (validation, serialization, upcasting), the runs projection, cursors, input checks and
 // the append precedence every store shares. The contract types are re-exported for one import.
+import './util/async-dispose';
 export type {
   Store,
   RunRecord,

@@ -1,3 +1,4 @@
+import '../util/async-dispose';
 import { ConcurrencyError, LeaseLostError, RunBusyError, RunEndedError, RunNotFoundError } from '../errors';
 import { isTerminal } from '../state/run-state';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
