@@ -11,6 +11,7 @@ import {
   assertReservable,
   quotaDenial,
   quotaRefusals,
+  quotaTotals,
 } from '@kestrion/core/store-kit';
 import { type Kysely, sql } from 'kysely';
 import {
@@ -70,11 +71,14 @@ export class PostgresQuotaStore implements QuotaStore {
           from ${R} where bucket = ${bucket}
             and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} > ${now}`.execute(tx);
         const paused = pauseAt(locked[0]?.paused_until_ms, now);
-        const refusals = quotaRefusals(limits, toQuotaTotals(rows[0]), paused, request);
-        if (refusals.length > 0) {
-          const entries = await sql<EntryRow>`
+        if (quotaRefusals(limits, toQuotaTotals(rows[0]), paused, request).length > 0) {
+          // Settles and releases take no bucket lock: one may have committed since the sums.
+          // Decide again on the rows as they are now (the lock keeps reservations out).
+          const { rows: current } = await sql<EntryRow>`
             select tokens, settled_at_ms, expires_at_ms from ${R} where bucket = ${bucket}`.execute(tx);
-          return quotaDenial(limits, refusals, entries.rows.map(toQuotaEntry), paused, request);
+          const entries = current.map(toQuotaEntry);
+          const refusals = quotaRefusals(limits, quotaTotals(entries, now), paused, request);
+          if (refusals.length > 0) return quotaDenial(limits, refusals, entries, paused, request);
         }
         const expiresAtMs = now + (request.holdMs ?? QUOTA_DEFAULT_HOLD_MS);
         await sql`insert into ${R} (bucket, id, tokens, expires_at_ms)
