@@ -21,6 +21,7 @@ const ENTRIES = [
   ['openai', 'packages/openai', 'dist/index.d.ts'],
   ['ollama', 'packages/ollama', 'dist/index.d.ts'],
   ['testing', 'packages/testing', 'dist/index.d.ts'],
+  ['scheduler', 'packages/scheduler', 'dist/index.d.ts'],
   ['compiler', 'compiler', 'dist/index.d.ts'],
 ];
 

@@ -36,7 +36,7 @@ export type { BoundTool, ToolContext } from './tools/bound-tool';
 export { validateArgs } from './tools/validate-args';
 export type { ArgsValidation } from './tools/validate-args';
 export { Agent } from './runtime/agent';
-export type { AgentRun, AgentRunOptions, AgentStreamItem } from './runtime/agent';
+export type { AgentRun, AgentRunOptions, AgentSubmitOptions, AgentStreamItem } from './runtime/agent';
 export { toolSpecsFor } from './runtime/tool-specs';
 export type { AgentRuntimeOptions } from './runtime/agent-options';
 export { agentGraph, AgentLimitError, HANDOFF_PREFIX } from './runtime/agent-graph';

@@ -35,6 +35,7 @@ export {
   DuplicateEventIdError,
   InvalidListQueryError,
   InvalidRunMetadataError,
+  InvalidRunOptionsError,
   InvalidDecisionError,
   InvalidArgumentsError,
   InfrastructureError,
@@ -141,6 +142,8 @@ export type { WithQuotaOptions } from './quota/with-quota';
 export { estimatePromptTokens } from './quota/quota-estimate';
 export { Engine } from './engine/engine';
 export type { DriveOptions, EngineOptions, StartOptions } from './engine/engine';
+export type { SchedulingOptions } from './engine/scheduling-options';
+export { MAX_RUN_PRIORITY, MAX_CONCURRENCY_KEY_LENGTH } from './engine/scheduling-options';
 export { recoverRuns } from './worker/recover-runs';
 export { AgentMismatchError, RunInterrupted } from './errors';
 export type { RecoveryReport, RecoveryFailure, RecoverOptions } from './worker/recover-runs';

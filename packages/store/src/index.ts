@@ -9,4 +9,4 @@ export type { SqliteStoreConfig, SqliteSynchronous } from './sqlite/sqlite-confi
 export type { PostgresStoreConfig, PgPool, PgPoolClient } from './postgres/postgres-config';
 export type { KestrionDatabase } from './schema';
 export { postgresWakeups, RUNNABLE_CHANNEL } from './postgres/postgres-wakeups';
-export type { PostgresWakeupsOptions } from './postgres/postgres-wakeups';
+export type { PostgresWakeupsOptions, PostgresWakeupsConnection } from './postgres/postgres-wakeups';

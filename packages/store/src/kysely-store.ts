@@ -152,8 +152,8 @@ export class KyselyStore implements Store {
 
   claimNext(req: ClaimRequest): Promise<Lease | undefined> {
     // An ended run is never leased, even when asked for (see acquireLease).
-    const statuses = (req.statuses ?? ['pending', 'running']).filter((x) => !isTerminal(x));
-    if (statuses.length === 0 || req.agents?.length === 0) return Promise.resolve(undefined);
+    const statuses = req.statuses?.filter((x) => !isTerminal(x));
+    if (statuses?.length === 0 || req.agents?.length === 0) return Promise.resolve(undefined);
     return this.translated(this.dialect.claimNext(req, statuses));
   }
 

@@ -147,6 +147,35 @@ export const migrations: Record<string, Migration> = {
         primary key (bucket, id))`.execute(db);
     },
   },
+  '0007_runs_queue': {
+    // The runs table as the queue (ClaimRequest): a run's priority and concurrency key (from
+    // run.started), and the indexes a claim reads. Claims take runnable rows by priority, then
+    // age (created_at, which never changes, so appends do not move index entries), and rows
+    // whose next_due_at_ms has passed (an expired approval deadline, a quota throttle run out).
+    // PostgreSQL also notifies kestrion_runnable when a row becomes runnable, so idle workers
+    // claim it at once (postgresWakeups); the trigger fires in the appending transaction and
+    // PostgreSQL delivers the notification when it commits.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table kestrion_runs add column priority integer not null default 0`.execute(db);
+      await sql`alter table kestrion_runs add column concurrency_key text`.execute(db);
+      await sql`create index if not exists kestrion_runs_claim_idx on kestrion_runs (priority desc, created_at)
+        where runnable = 1 or next_due_at_ms is not null`.execute(db);
+      await sql`create index if not exists kestrion_runs_key_idx on kestrion_runs (concurrency_key)
+        where concurrency_key is not null`.execute(db);
+      if (db.getExecutor().adapter instanceof SqliteAdapter) return;
+      await sql`create or replace function kestrion_notify_runnable() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify('kestrion_runnable', new.agent);
+          return null;
+        end $$`.execute(db);
+      await sql`create trigger kestrion_runs_runnable_insert after insert on kestrion_runs
+        for each row when (new.runnable = 1) execute function kestrion_notify_runnable()`.execute(db);
+      await sql`create trigger kestrion_runs_runnable_update after update of runnable on kestrion_runs
+        for each row when (new.runnable = 1 and old.runnable = 0) execute function kestrion_notify_runnable()`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /** Names of every migration, oldest first. */

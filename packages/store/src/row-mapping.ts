@@ -21,6 +21,8 @@ export function toRunRecord(row: RunsTable): RunRecord {
     waitingOnRun: row.waiting_on_run,
     runnable: Number(row.runnable) === 1,
     metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as RunMetadata) : row.metadata,
+    priority: Number(row.priority ?? 0),
+    concurrencyKey: row.concurrency_key ?? null,
   };
 }
 
@@ -43,6 +45,8 @@ export function toRunsRow(r: RunRecord): RunsTable {
     waiting_on_run: r.waitingOnRun,
     runnable: r.runnable ? 1 : 0,
     metadata: JSON.stringify(r.metadata),
+    priority: r.priority,
+    concurrency_key: r.concurrencyKey,
   };
 }
 

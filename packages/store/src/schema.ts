@@ -37,6 +37,9 @@ export interface RunsTable {
    * (read back as an object there).
    */
   metadata: string | Record<string, string>;
+  /** Claim order, higher first (run.started's priority, default 0). */
+  priority: number;
+  concurrency_key: string | null;
 }
 
 export interface SnapshotsTable {

@@ -60,7 +60,8 @@ export interface StoreDialect {
   append(request: AppendRequest): Promise<AppendResult>;
   readonly leases: LeaseOperations;
   readonly snapshots: SnapshotWrites;
-  claimNext(request: ClaimRequest, statuses: string[]): Promise<Lease | undefined>;
+  /** `statuses`: only these (never an ended one); undefined: any status that has not ended. */
+  claimNext(request: ClaimRequest, statuses: string[] | undefined): Promise<Lease | undefined>;
   /** A condition on `kestrion_runs`: the run's metadata holds every entry of `filter` (not empty). */
   metadataMatches(filter: RunMetadata): RawBuilder<SqlBool>;
   /** Maps a driver error to Kestrion's tree (unique violations -> ConcurrencyError, ...). */

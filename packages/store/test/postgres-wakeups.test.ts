@@ -1,5 +1,5 @@
 import { StoreError } from '@kestrion/core';
-import { RUNNABLE_CHANNEL, postgresWakeups } from '@kestrion/store';
+import { RUNNABLE_CHANNEL, openStore, postgresWakeups } from '@kestrion/store';
 import { createTestDatabase, type TestDatabase } from '@kestrion/testing';
 import { Client } from 'pg';
 
@@ -77,6 +77,30 @@ describe('postgresWakeups', () => {
       `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('the runs table notifies when a run becomes runnable: submitted, and unparked by a decision, not on every append', async () => {
+    const store = await openStore(db.url);
+    let hints = 0;
+    const unsubscribe = await postgresWakeups(db.url).subscribe(() => hints++);
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+    try {
+      await store.append('r1', 0, [
+        { id: 'e1', type: 'run.started', at: at(1), data: { agent: 'billing', input: null } },
+      ]);
+      await until(() => hints === 1);
+      await store.append('r1', 1, [
+        { id: 'e2', type: 'node.entered', at: at(2), data: { node: 'a', visit: 1 } },
+        { id: 'e3', type: 'run.waiting', at: at(3), data: { reason: 'input', node: 'a' } },
+      ]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(hints).toBe(1); // running, then parked: nothing became claimable
+      await store.append('r1', 3, [{ id: 'e4', type: 'run.input', at: at(4), data: { message: 'go on' } }]);
+      await until(() => hints === 2);
+    } finally {
+      await unsubscribe();
+      await store.close();
+    }
   });
 
   it('a server that cannot be reached is a retryable StoreError without the password', async () => {

@@ -4,6 +4,7 @@ import {
   type ApproveInput,
   type Json,
   type DriveOptions,
+  type SchedulingOptions,
   type Lease,
   RunNotFoundError,
   type RejectInput,
@@ -42,6 +43,12 @@ export interface AgentRunOptions {
    * String keys to string values, bounded; invalid metadata is an `InvalidRunMetadataError`.
    */
   metadata?: RunMetadata;
+}
+
+/** Options of a run handed to workers (`submit`): how it is queued, besides its labels. */
+export interface AgentSubmitOptions extends AgentRunOptions, SchedulingOptions {
+  /** The run's id (default: a new time-ordered id). Submitting an id that exists is a `RunIdTakenError`. */
+  runId?: string;
 }
 
 /** A run as the Agent API shows it: the engine's view plus the last thing the model said. */
@@ -288,6 +295,21 @@ export class Agent<T extends object = object> {
     const v = await p;
     const last = typeof v.state.lastMessage === 'string' ? v.state.lastMessage : undefined;
     return { ...v, id: v.runId, ...(last !== undefined ? { lastMessage: last } : {}) };
+  }
+
+  /**
+   * Records a run and returns its id at once; nothing drives it in this process. A worker
+   * (`@kestrion/scheduler`) of this agent claims it — highest `priority` first, at most the
+   * worker's per-key limit of runs with one `concurrencyKey` at a time.
+   */
+  async submit(input: string, options: AgentSubmitOptions = {}): Promise<string> {
+    const { priority, concurrencyKey, runId } = options;
+    return (await this.engine()).start(input, {
+      ...startOptions(options),
+      ...(priority !== undefined ? { priority } : {}),
+      ...(concurrencyKey !== undefined ? { concurrencyKey } : {}),
+      ...(runId !== undefined ? { runId } : {}),
+    });
   }
 
   async run(input: string, options: AgentRunOptions = {}): Promise<AgentRun> {

@@ -37,6 +37,7 @@ import { RunStateCache } from './run-state-cache';
 import { type RunView, toRunView } from './run-view';
 import { type Draft, type RunObserver, RunWriter } from './run-writer';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
+import { checkedScheduling, type SchedulingOptions } from './scheduling-options';
 
 export interface EngineOptions {
   store: Store;
@@ -61,7 +62,11 @@ export interface EngineOptions {
   onWarning?: LoadWarningHandler;
 }
 
-export interface StartOptions {
+/**
+ * How `start` records a run. `priority` and `concurrencyKey` (see `SchedulingOptions`) say how
+ * workers claim it; they matter to runs left for a worker (`start`, the engine's submit).
+ */
+export interface StartOptions extends SchedulingOptions {
   runId?: string;
   parentRunId?: string;
   /** Free JSON recorded in `run.started`; nothing reads it back. */
@@ -133,11 +138,16 @@ export class Engine {
     };
   }
 
-  /** Records `run.started` and returns the id: once this resolves, the run exists. */
+  /**
+   * Records `run.started` and returns the id: once this resolves, the run exists. Nothing drives
+   * it here — this is the engine's submit: a worker (`@kestrion/scheduler`) claims it, or a
+   * later `resume` drives it.
+   */
   async start(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<string> {
     const runId = opts.runId ?? this.ids.newId('run');
     // The store checks it too; checked here as well so that any Store gets the same refusal.
     if (opts.metadata !== undefined) assertValidRunMetadata(runId, opts.metadata);
+    const scheduling = checkedScheduling(opts);
     const limits = this.options.limits as JsonObject | undefined;
     const { events } = await this.store.append(runId, 0, [
       {
@@ -151,6 +161,7 @@ export class Engine {
           ...(limits ? { limits } : {}),
           ...(opts.meta ? { meta: opts.meta } : {}),
           ...(opts.metadata && Object.keys(opts.metadata).length > 0 ? { metadata: opts.metadata } : {}),
+          ...scheduling,
         },
       },
     ]);
@@ -168,13 +179,22 @@ export class Engine {
    * Drives a run from wherever its log says it is. A run with nothing to do (ended, or parked
    * with nothing to act on) is returned as it is, with no lease taken and nothing written.
    * Otherwise throws RunBusyError (having made no call) when another process holds a live lease.
+   * A run throttled by its provider quota (`run.throttled`) is waited out here, with no lease
+   * held while waiting, and driven on at its time.
    */
   async resume(runId: string, observer?: RunObserver): Promise<RunView> {
     if (this.driving.has(runId))
       throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
     this.driving.add(runId);
     try {
-      return await this.driveOnce(runId, observer);
+      for (;;) {
+        const view = await this.driveOnce(runId, observer);
+        // A caller of resume waits out a provider quota here, holding no lease meanwhile; a
+        // worker's drive() returns at once instead, and the run is due again at its time.
+        const throttled = view.throttled;
+        if (throttled === undefined) return view;
+        await new Promise((r) => setTimeout(r, Math.max(1, throttled.untilMs - this.clock.now())));
+      }
     } finally {
       this.driving.delete(runId);
     }
@@ -432,6 +452,8 @@ export class Engine {
   private async drivable(s: RunState): Promise<boolean> {
     if (isTerminal(s.status)) return false;
     if (s.cancelRequested) return true;
+    // Throttled (its provider quota was full): nothing to do before its time.
+    if (s.throttled !== undefined && s.throttled.untilMs > this.clock.now()) return false;
     if (s.status !== 'waiting_on_human') return true;
     // A parked approval whose deadline passed is driven so the expiry is recorded and acted on.
     const now = this.clock.now();

@@ -1,4 +1,9 @@
-import { InvalidEventDataError, InvalidEventError, PayloadTooLargeError } from '../errors';
+import {
+  InvalidEventDataError,
+  InvalidEventError,
+  PayloadTooLargeError,
+  QuotaExhaustedError,
+} from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/ids';
 import type { Provider } from '../providers/provider';
@@ -138,6 +143,12 @@ export class RunDriver {
     } catch (error) {
       if (interrupt.fired) return interrupt.fired;
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
+      if (error instanceof QuotaExhaustedError) {
+        // The quota is full for everyone: the run lets go of everything (lease, slot, memory)
+        // and is due again when the bucket has room; the node runs again then.
+        await this.writer.throttle(name, error.bucket, error.reason, error.retryAtMs);
+        return { kind: 'parked' };
+      }
       if (error instanceof PayloadTooLargeError) this.writer.dropOversized(error.limit);
       await this.writer.fail({ ...toErrorInfo(error), node: name });
       return { kind: 'ended' };

@@ -11,6 +11,10 @@ import type { Draft } from './run-writer';
  */
 export const runEnding = {
   park: (reason: WaitingReason, node: string): Draft => ({ type: 'run.waiting', data: { reason, node } }),
+  throttle: (node: string, bucket: string, reason: string, untilMs: number): Draft => ({
+    type: 'run.throttled',
+    data: { node, bucket, reason, untilMs },
+  }),
   fail: (error: ErrorInfo): Draft => ({ type: 'run.failed', data: { error } }),
   complete: (output: Json): Draft => ({ type: 'run.completed', data: { output } }),
   cancel: (by: string): Draft => ({ type: 'run.cancelled', data: { by } }),

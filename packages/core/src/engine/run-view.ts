@@ -56,6 +56,11 @@ export interface RunView {
    * Empty once the run has ended.
    */
   waitingOn: string[];
+  /**
+   * Set while the run waits for room in a provider quota (`run.throttled`): status is
+   * `pending`, and a worker claims it again at `untilMs` (epoch ms).
+   */
+  throttled?: { bucket: string; untilMs: number };
   output?: Json;
   error?: ErrorInfo;
   /** Events in the run's log (its head seq). */
@@ -105,6 +110,7 @@ export function toRunView(s: RunState): RunView {
         ...(c.idempotencyKey !== undefined ? { idempotencyKey: c.idempotencyKey } : {}),
         ...(c.startedBy !== undefined ? { startedBy: c.startedBy } : {}),
       })),
+    ...(s.throttled !== undefined ? { throttled: s.throttled } : {}),
     ...(s.output !== undefined ? { output: s.output } : {}),
     ...(s.error ? { error: s.error } : {}),
     eventCount: s.seq,

@@ -91,6 +91,11 @@ export class RunWriter {
     return this.append([...leading, runEnding.park(reason, node)]);
   }
 
+  /** Throttles the run (its provider quota is full until `untilMs`), with everything deferred, in one append. */
+  throttle(node: string, bucket: string, reason: string, untilMs: number): Promise<StoredEvent[]> {
+    return this.append([runEnding.throttle(node, bucket, reason, untilMs)]);
+  }
+
   /** Fails the run: `leading` and `run.failed`, with everything deferred, in one append. */
   fail(error: ErrorInfo, leading: Draft[] = []): Promise<StoredEvent[]> {
     return this.append([...leading, runEnding.fail(error)]);

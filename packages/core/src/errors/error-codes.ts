@@ -115,6 +115,13 @@ export const ERROR_CODES = {
     httpStatus: 400,
     exitCode: 2,
   },
+  invalid_run_options: {
+    fault: 'input',
+    meaning: "A run's scheduling options (priority, concurrencyKey) are out of range.",
+    retryable: false,
+    httpStatus: 400,
+    exitCode: 2,
+  },
   invalid_decision: {
     fault: 'input',
     meaning: 'A decision (approve, reject, retryTool...) has a malformed by, role, reason or args.',

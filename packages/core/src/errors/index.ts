@@ -21,6 +21,7 @@ export {
   DuplicateEventIdError,
   InvalidListQueryError,
   InvalidRunMetadataError,
+  InvalidRunOptionsError,
   InvalidDecisionError,
   InvalidArgumentsError,
 } from './input-errors';

@@ -163,3 +163,13 @@ export class InvalidArgumentsError extends InvalidInputError {
     super('invalid_arguments', message);
   }
 }
+
+/** `start`/`submit` was given a priority or concurrency key a claim cannot order or limit by. */
+export class InvalidRunOptionsError extends InvalidInputError {
+  constructor(
+    readonly option: 'priority' | 'concurrencyKey',
+    detail: string,
+  ) {
+    super('invalid_run_options', `run option ${option} ${detail}`);
+  }
+}

@@ -69,6 +69,7 @@ const CORE_TYPES: EventType[] = [
   'tool.retry_approved',
   'tool.suspended',
   'run.waiting',
+  'run.throttled',
   'run.completed',
   'run.failed',
   'run.cancel_requested',

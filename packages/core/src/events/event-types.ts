@@ -36,6 +36,10 @@ export interface EventPayloads {
     limits?: JsonObject;
     meta?: JsonObject;
     metadata?: RunMetadata;
+    /** Claim order among runnable runs (higher first; default 0). */
+    priority?: number;
+    /** Runs with one key are limited together by a worker's per-key limit (e.g. one customer). */
+    concurrencyKey?: string;
   };
   'run.input': { message: Json };
   /**
@@ -87,6 +91,12 @@ export interface EventPayloads {
   /** The call is waiting on another run (a sub-agent) that waits on a person. */
   'tool.suspended': { callId: string; waitingOn: string; reason: WaitingReason };
   'run.waiting': { reason: WaitingReason; node?: string };
+  /**
+   * A model call found its provider quota full (`QuotaExhaustedError`): the run holds nothing
+   * until `untilMs` (epoch ms), when it is due again; the node runs again then. `reason` is the
+   * bucket's ('requests', 'tokens', 'concurrency', 'paused').
+   */
+  'run.throttled': { node: string; bucket: string; reason: string; untilMs: number };
   'run.completed': { output: Json };
   'run.failed': { error: ErrorInfo };
   'run.cancel_requested': { by: string; reason?: string };

@@ -216,6 +216,9 @@ const handlers: Handlers = {
   'run.waiting': (s, d) => {
     if (d.node !== undefined) s.currentNode = d.node;
   },
+  'run.throttled': (s, d) => {
+    s.throttled = { bucket: d.bucket, untilMs: d.untilMs };
+  },
   'run.completed': (s, d) => {
     s.output = d.output;
   },
@@ -259,6 +262,8 @@ const handlerByType: ReadonlyMap<string, Handler<keyof EventPayloads>> = new Map
  */
 function applyEvent(draft: RunState, e: StoredEvent): void {
   const handler = handlerByType.get(e.type);
+  // A throttle lasts until anything else happens to the run (it was driven again, cancelled).
+  if (draft.throttled !== undefined && e.type !== 'run.throttled') delete draft.throttled;
   // Unknown types are extension events (registered by other packages); they do not move core state.
   if (handler) {
     handler(draft, e.data as never, e);

@@ -88,6 +88,9 @@ export function lifecycleTransition<T>(
       return parked && waitingReason === 'outcome_unknown' ? PENDING : undefined;
     case 'run.waiting':
       return WAITING[(e.data as EventPayloads['run.waiting']).reason];
+    case 'run.throttled':
+      // Not parked on a person: pending, and due again at its time (RunRecord.nextDueAtMs).
+      return status === 'running' ? PENDING : undefined;
     case 'run.completed':
       return COMPLETED;
     case 'run.failed':

@@ -116,6 +116,8 @@ export interface RunState {
   steps: Record<string, StepIdentity>;
   totals: RunTotals;
   cancelRequested?: { by: string; reason?: string };
+  /** Set by `run.throttled` until the next event: the run is due again at `untilMs`. */
+  throttled?: { bucket: string; untilMs: number };
   output?: Json;
   error?: ErrorInfo;
   seq: number;

@@ -203,16 +203,30 @@ export class InMemoryStore implements Store {
 
   async claimNext(req: ClaimRequest): Promise<Lease | undefined> {
     // An ended run is never leased, even when asked for (see acquireLease).
-    const statuses = (req.statuses ?? ['pending', 'running']).filter((x) => !isTerminal(x));
+    const statuses = req.statuses?.filter((x) => !isTerminal(x));
     const agents = req.agents;
+    if (statuses?.length === 0 || agents?.length === 0) return undefined;
+    const now = req.now;
+    const live = (r: RunRecord) => r.leaseOwner !== null && (r.leaseExpiresAtMs ?? 0) > now;
+    const limit = req.concurrencyKeyLimit;
+    const activeByKey = new Map<string, number>();
+    if (limit !== undefined)
+      for (const r of this.runs.values())
+        if (r.concurrencyKey !== null && live(r))
+          activeByKey.set(r.concurrencyKey, (activeByKey.get(r.concurrencyKey) ?? 0) + 1);
     const candidates = [...this.runs.values()]
       .filter(
         (r) =>
-          statuses.includes(r.status) &&
+          !isTerminal(r.status) &&
+          (statuses === undefined || statuses.includes(r.status)) &&
           (agents === undefined || agents.includes(r.agent)) &&
-          (r.leaseOwner === null || (r.leaseExpiresAtMs ?? 0) <= req.now),
+          !live(r) &&
+          (r.runnable || (r.nextDueAtMs !== null && r.nextDueAtMs <= now)) &&
+          (limit === undefined ||
+            r.concurrencyKey === null ||
+            (activeByKey.get(r.concurrencyKey) ?? 0) < limit),
       )
-      .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+      .sort(claimOrder);
     const r = candidates[0];
     return r && this.grant(r, req);
   }
@@ -253,6 +267,12 @@ function checkLease(r: RunRecord | undefined, lease: Lease): void {
       lease.runId,
       `held by ${r?.leaseOwner ?? 'nobody'} at epoch ${r?.leaseEpoch ?? 0}, not ${lease.owner} at epoch ${lease.epoch}`,
     );
+}
+
+/** Claims take the highest priority first, then the run that has waited longest. */
+function claimOrder(a: RunRecord, b: RunRecord): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  return a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0;
 }
 
 /** A row for a caller: nothing it holds is shared with the store's own rows. */

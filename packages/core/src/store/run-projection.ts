@@ -29,6 +29,8 @@ function newRecord(e: StoredEvent): RunRecord {
     nextDueAtMs: null,
     waitingOnRun: null,
     runnable: true,
+    priority: 0,
+    concurrencyKey: null,
     metadata: NO_METADATA,
   };
 }
@@ -116,9 +118,15 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
     delete deadlines[callId];
   };
   r.waitingOnRun = r.waitingOnRun ?? null;
+  r.priority = r.priority ?? 0;
+  r.concurrencyKey = r.concurrencyKey ?? null;
   r.metadata = r.metadata ?? NO_METADATA;
   // A parked row that is runnable can only be so because a cancel was requested.
   let cancelRequested = prev?.runnable === true && prev.status === 'waiting_on_human';
+  // A pending row that is not runnable can only be so because it is throttled (run.throttled):
+  // due at nextDueAtMs. Any later event ends the throttle, as in the fold.
+  const wasThrottled = prev?.runnable === false && prev.status === 'pending';
+  let throttledUntil: number | null = null;
   let fork: ForkView | undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as StoredEvent;
@@ -127,6 +135,8 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
         const d = e.data as EventPayloads['run.started'];
         r.agent = d.agent;
         r.parentRunId = d.parentRunId ?? null;
+        r.priority = d.priority ?? 0;
+        r.concurrencyKey = d.concurrencyKey ?? null;
         r.createdAt = e.at;
         // Checked on append (InvalidRunMetadataError): string keys to string values.
         r.metadata = d.metadata ?? NO_METADATA;
@@ -165,6 +175,9 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
       case 'run.cancel_requested':
         cancelRequested = true;
         break;
+      case 'run.throttled':
+        throttledUntil = (e.data as EventPayloads['run.throttled']).untilMs;
+        break;
       case 'run.forked': {
         fork = { r, unknownRevoked: false };
         for (const callId of (e.data as EventPayloads['run.forked']).revokedApprovals ?? []) {
@@ -186,6 +199,7 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
       r.status = next.status;
       r.waitingReason = next.waitingReason;
     }
+    if (e.type !== 'run.throttled') throttledUntil = null;
     r.headSeq = e.seq;
     r.updatedAt = e.at;
   }
@@ -200,7 +214,13 @@ export function projectRunRecord(prev: RunRecord | undefined, events: readonly S
     }
   }
   r.approvalDeadlines = deadlines;
-  if (deadlinesChanged || r.nextDueAtMs === undefined) r.nextDueAtMs = earliest(deadlines);
+  if (throttledUntil !== null && r.status === 'pending') {
+    // Throttled: no claim before its time (claims take runnable rows, or rows now due).
+    r.nextDueAtMs = throttledUntil;
+    r.runnable = false;
+    return r;
+  }
+  if (deadlinesChanged || wasThrottled || r.nextDueAtMs === undefined) r.nextDueAtMs = earliest(deadlines);
   r.runnable = isRunnable(r.status, cancelRequested);
   return r;
 }

@@ -25,7 +25,11 @@ export interface RunRecord {
    * revokes it, and every call leaves it when the run ends. Never mutated: a new object per change.
    */
   approvalDeadlines: Record<string, number>;
-  /** The earliest of `approvalDeadlines` (when a scheduler must look again); null when empty. */
+  /**
+   * When a scheduler must look again though nothing was decided: the earliest of
+   * `approvalDeadlines`, or, for a throttled run (`run.throttled`: pending, not runnable), the
+   * time its provider quota has room again. Null when neither.
+   */
   nextDueAtMs: number | null;
   /**
    * The run a suspended call of this run waits on (`tool.suspended`, a sub-agent's run);
@@ -35,9 +39,13 @@ export interface RunRecord {
   /**
    * True when a driver has work on this run now, without waiting for time: pending or running
    * (a decision that unparks a run makes it pending), or a cancel was requested while it is
-   * parked. False for ended runs.
+   * parked. False for ended runs, and for a throttled run until its `nextDueAtMs`.
    */
   runnable: boolean;
+  /** Claim order: higher first (`run.started`'s `priority`, default 0). */
+  priority: number;
+  /** Runs sharing a key are limited together by a claim's `concurrencyKeyLimit`; null: none. */
+  concurrencyKey: string | null;
   /**
    * The labels the run was started with (`run.started`'s `metadata`), `{}` when none. A fork
    * copies its source's first event, so it carries the source's metadata.
@@ -122,9 +130,22 @@ export interface ReadOptions {
   pageSize?: number;
 }
 
+/**
+ * A worker's claim. A run is claimable when it has not ended, no live lease holds it, and either
+ * a driver has work on it now (`RunRecord.runnable`: pending, running with an expired lease, a
+ * cancel requested while parked) or its time has come (`nextDueAtMs <= now`: an approval
+ * deadline passed, a quota throttle ran out). The highest `priority` goes first, then the run
+ * whose row changed longest ago.
+ */
 export interface ClaimRequest extends LeaseRequest {
-  /** Statuses a worker may pick up (default: pending, and running runs whose lease expired). */
+  /** Only runs in these statuses (still runnable or due); absent: any status. */
   statuses?: RunStatus[];
+  /**
+   * At most this many runs with one `concurrencyKey` driven at once (runs holding a live
+   * lease), across every worker of the store; runs without a key are not limited. Absent: no
+   * limit.
+   */
+  concurrencyKeyLimit?: number;
   /**
    * Only runs of these agents (`RunRecord.agent`); absent: any agent. An empty list claims
    * nothing. A worker names the agents it can drive, so it never leases another's run.
@@ -190,7 +211,7 @@ export interface Store {
   renewLease(lease: Lease, request: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
   /** Releases the lease if still held; a lease already lost is a no-op. */
   releaseLease(lease: Lease): Promise<void>;
-  /** Atomically leases the oldest runnable run, or returns undefined when there is none. */
+  /** Atomically leases the next claimable run (see `ClaimRequest`), or returns undefined when there is none. */
   claimNext(request: ClaimRequest): Promise<Lease | undefined>;
   /** Deletes whole runs (events, snapshots, projection): the only deletion there is. */
   purgeRun(runId: string): Promise<void>;

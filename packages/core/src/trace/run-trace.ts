@@ -64,10 +64,14 @@ export interface ToolCallSpan {
   approval?: { requestedAt: string; roles: string[]; deadline?: string; decisions: ApprovalDecisionSpan[] };
 }
 
-/** A time the run was parked, and why. */
+/**
+ * A time the run was parked, and why: a person (`approval`, `input`, `outcome_unknown`), or a
+ * full provider quota (`quota`, with its `bucket`: `run.throttled`, over at the next event).
+ */
 export interface WaitSpan {
   kind: 'wait';
-  reason: WaitingReason;
+  reason: WaitingReason | 'quota';
+  bucket?: string;
   node?: string;
   startedAt: string;
   /** Absent while the run is still waiting. */
@@ -122,6 +126,8 @@ export function traceRun(events: readonly StoredEvent[]): RunTrace {
   };
   for (const e of events) {
     const d = e.data as never;
+    // A quota wait is over as soon as anything happens to the run (it was driven again).
+    if (wait?.reason === 'quota') endWait(e.at);
     switch (e.type) {
       case 'run.started':
         t.agent = (d as EventPayloads['run.started']).agent;
@@ -279,6 +285,13 @@ export function traceRun(events: readonly StoredEvent[]): RunTrace {
           startedAt: e.at,
           ...(r.node !== undefined ? { node: r.node } : {}),
         };
+        t.spans.push(wait);
+        break;
+      }
+      case 'run.throttled': {
+        const r = d as EventPayloads['run.throttled'];
+        endWait(e.at);
+        wait = { kind: 'wait', reason: 'quota', bucket: r.bucket, node: r.node, startedAt: e.at };
         t.spans.push(wait);
         break;
       }

@@ -33,8 +33,8 @@ function appendTexts(t: PostgresTables): AppendTexts {
   where run_id = $1 and head_seq = $16`;
   const insertRun = `insert into ${t.runs} (run_id, status, waiting_reason, head_seq, agent, parent_run_id,
     pending_approvals, created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
-    approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata)
-  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null, $17, $18, $19, $20, $21::jsonb)
+    approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata, priority, concurrency_key)
+  values ($1, $9, $10, $11, $12, $13, $14, $15, $16, null, 0, null, $17, $18, $19, $20, $21::jsonb, $22, $23)
   on conflict (run_id) do nothing returning run_id`;
   return {
     newRun: `with guard as (${insertRun}) ${insertEvents}`,
@@ -95,7 +95,16 @@ export class PostgresAppendStatements {
         name: texts.names.newRun,
         text: texts.newRun,
         // created_at comes from the first event, as in projectRunRecord.
-        values: [...events, ...run.slice(0, 6), next.createdAt, next.updatedAt, ...scheduling],
+        // Priority and concurrency key come from run.started, the first event: set once, here.
+        values: [
+          ...events,
+          ...run.slice(0, 6),
+          next.createdAt,
+          next.updatedAt,
+          ...scheduling,
+          next.priority,
+          next.concurrencyKey,
+        ],
       };
     if (!lease)
       return {

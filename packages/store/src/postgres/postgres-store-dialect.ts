@@ -1,4 +1,11 @@
-import type { AppendResult, ClaimRequest, EventRegistry, Lease, RunMetadata } from '@kestrion/core';
+import {
+  type AppendResult,
+  type ClaimRequest,
+  type EventRegistry,
+  type Lease,
+  type RunMetadata,
+  TERMINAL_STATUSES,
+} from '@kestrion/core';
 import { Kysely, PostgresDialect, type PostgresPool, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { KestrionDatabase } from '../schema';
@@ -49,23 +56,49 @@ export class PostgresStoreDialect implements StoreDialect {
     }
   }
 
-  async claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
+  /**
+   * The next claimable run (see ClaimRequest: runnable or due, highest priority, then oldest),
+   * skipping rows another claim has locked. With a per-key limit, claims take a transaction
+   * advisory lock first, so two claims never both count the same key below its limit.
+   */
+  async claimNext(req: ClaimRequest, statuses: string[] | undefined): Promise<Lease | undefined> {
     const expiresAtMs = req.now + req.ttlMs;
-    try {
-      const { rows } = await sql<{ run_id: string; lease_epoch: number }>`
+    const now = req.now;
+    const limit = req.concurrencyKeyLimit;
+    const runs = sql.raw(this.tables.runs);
+    const claim = sql<{ run_id: string; lease_epoch: number }>`
         with candidate as (
-          select run_id from ${sql.raw(this.tables.runs)}
-          where status in (${sql.join(statuses)})
-            and (lease_owner is null or lease_expires_at_ms <= ${req.now})
+          select run_id from ${runs} r
+          where (runnable = 1 or next_due_at_ms <= ${now})
+            and status not in (${sql.join(TERMINAL_STATUSES)})
+            ${statuses ? sql`and status in (${sql.join(statuses)})` : sql``}
+            and (lease_owner is null or lease_expires_at_ms <= ${now})
             ${req.agents ? sql`and agent in (${sql.join(req.agents)})` : sql``}
-          order by updated_at
+            ${
+              limit === undefined
+                ? sql``
+                : sql`and (concurrency_key is null or (select count(*) from ${runs} k
+                    where k.concurrency_key = r.concurrency_key and k.lease_owner is not null
+                      and k.lease_expires_at_ms > ${now}) < ${limit})`
+            }
+          order by priority desc, created_at
           limit 1
           for update skip locked
         )
-        update ${sql.raw(this.tables.runs)} r
+        update ${runs} r
         set lease_owner = ${req.owner}, lease_epoch = r.lease_epoch + 1, lease_expires_at_ms = ${expiresAtMs}
         from candidate where r.run_id = candidate.run_id
-        returning r.run_id, r.lease_epoch`.execute(this.db);
+        returning r.run_id, r.lease_epoch`;
+    try {
+      const { rows } =
+        limit === undefined
+          ? await claim.execute(this.db)
+          : await this.db.transaction().execute(async (trx) => {
+              await sql`select pg_advisory_xact_lock(hashtext(${`kestrion_claim:${this.tables.runs}`}))`.execute(
+                trx,
+              );
+              return claim.execute(trx);
+            });
       const row = rows[0];
       return row && { runId: row.run_id, owner: req.owner, epoch: Number(row.lease_epoch), expiresAtMs };
     } catch (error) {

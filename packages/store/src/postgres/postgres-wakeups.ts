@@ -1,6 +1,18 @@
 import { StoreError } from '@kestrion/core';
 import { scrubError, scrubSecrets } from '@kestrion/core/store-kit';
-import type { Client, ClientConfig } from 'pg';
+import type { Client } from 'pg';
+
+/** Where to LISTEN: a `postgres://` URL, or the fields of one (no driver type in the public API). */
+export type PostgresWakeupsConnection =
+  | string
+  | {
+      connectionString?: string;
+      host?: string;
+      port?: number;
+      user?: string;
+      password?: string;
+      database?: string;
+    };
 import { requiringDriver } from '../optional-driver';
 
 /** The channel the runs table's trigger notifies when a run becomes claimable (migration 0007). */
@@ -25,10 +37,10 @@ export interface PostgresWakeupsOptions {
  * Structurally a `RunnableWakeups` of `@kestrion/scheduler`.
  */
 export function postgresWakeups(
-  connection: string | ClientConfig,
+  connection: PostgresWakeupsConnection,
   options: PostgresWakeupsOptions = {},
 ): { subscribe(onHint: () => void): Promise<() => Promise<void>> } {
-  const config: ClientConfig = typeof connection === 'string' ? { connectionString: connection } : connection;
+  const config = typeof connection === 'string' ? { connectionString: connection } : { ...connection };
   const maxDelay = options.maxReconnectDelayMs ?? 5_000;
   return {
     async subscribe(onHint) {

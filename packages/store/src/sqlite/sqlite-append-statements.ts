@@ -86,7 +86,8 @@ export class SqliteAppendStatements {
     this.updateRun = p(
       `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
          agent = @agent, parent_run_id = @parentRunId, pending_approvals = @pendingApprovals,
-         created_at = @createdAt, updated_at = @updatedAt, metadata = @metadata, ${SCHEDULING},
+         created_at = @createdAt, updated_at = @updatedAt, metadata = @metadata, priority = @priority,
+         concurrency_key = @concurrencyKey, ${SCHEDULING},
          ${FREE_LEASE_WHEN_ENDED} where run_id = @runId`,
     );
     // Most appends move only these; assigning fewer columns keeps SQLite from rewriting the
@@ -121,10 +122,10 @@ export class SqliteAppendStatements {
     this.insertRun = p(
       `insert into kestrion_runs (run_id, status, waiting_reason, head_seq, agent, parent_run_id, pending_approvals,
          created_at, updated_at, lease_owner, lease_epoch, lease_expires_at_ms,
-         approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata)
+         approval_deadlines, next_due_at_ms, waiting_on_run, runnable, metadata, priority, concurrency_key)
        values (@runId, @status, @waitingReason, @headSeq, @agent, @parentRunId, @pendingApprovals,
          @createdAt, @updatedAt, @leaseOwner, @leaseEpoch, @leaseExpiresAtMs,
-         @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable, @metadata)`,
+         @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable, @metadata, @priority, @concurrencyKey)`,
     );
     // Two plain statements: the table-valued `pragma_data_version` costs ~1.7× as much.
     this.selectDataVersion = p<[], number>('pragma data_version').pluck();

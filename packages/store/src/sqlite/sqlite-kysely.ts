@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { ClaimRequest, Lease, RunMetadata } from '@kestrion/core';
+import { type ClaimRequest, type Lease, type RunMetadata, TERMINAL_STATUSES } from '@kestrion/core';
 import { Kysely, type RawBuilder, SqliteAdapter, SqliteDialect, type SqlBool, sql } from 'kysely';
 import type { KestrionDatabase } from '../schema';
 import { withStatementCache } from './sqlite-statement-cache';
+
+const ENDED_STATUSES: readonly string[] = TERMINAL_STATUSES;
 
 // Everything of the SQLite store that needs kysely's runtime, loaded on first use only (see
 // SqliteStoreDialect.db): starting, approving and resuming runs never get here.
@@ -46,25 +48,41 @@ export function sqliteMetadataMatches(filter: RunMetadata): RawBuilder<SqlBool> 
   return sql<SqlBool>`(${sql.join(entries, sql` and `)})`;
 }
 
-/** The oldest-updated claimable run, leased to `req.owner`, in one write transaction. */
+/**
+ * The next claimable run (see ClaimRequest: runnable or due, highest priority, then oldest),
+ * leased to `req.owner`, in one write transaction — which also makes the per-key count exact:
+ * SQLite has one writer at a time.
+ */
 export async function claimNextWithKysely(
   db: Kysely<KestrionDatabase>,
   req: ClaimRequest,
-  statuses: string[],
+  statuses: string[] | undefined,
   translateError: (err: unknown) => unknown,
 ): Promise<Lease | undefined> {
+  const now = req.now;
+  const limit = req.concurrencyKeyLimit;
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const candidate = await conn
-        .selectFrom('kestrion_runs')
-        .select(['run_id'])
-        .where('status', 'in', statuses)
-        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at_ms', '<=', req.now)]))
-        .$if(req.agents !== undefined, (q) => q.where('agent', 'in', req.agents as string[]))
-        .orderBy('updated_at')
-        .limit(1)
-        .executeTakeFirst();
+      // The first condition is the claim index's own predicate, written out so SQLite uses it.
+      const { rows } = await sql<{ run_id: string }>`
+        select run_id from kestrion_runs r
+        where (runnable = 1 or next_due_at_ms is not null)
+          and (runnable = 1 or next_due_at_ms <= ${now})
+          and status not in (${sql.join(ENDED_STATUSES)})
+          ${statuses ? sql`and status in (${sql.join(statuses)})` : sql``}
+          and (lease_owner is null or lease_expires_at_ms <= ${now})
+          ${req.agents ? sql`and agent in (${sql.join(req.agents)})` : sql``}
+          ${
+            limit === undefined
+              ? sql``
+              : sql`and (concurrency_key is null or (select count(*) from kestrion_runs k
+                  where k.concurrency_key = r.concurrency_key and k.lease_owner is not null
+                    and k.lease_expires_at_ms > ${now}) < ${limit})`
+          }
+        order by priority desc, created_at
+        limit 1`.execute(conn);
+      const candidate = rows[0];
       let lease: Lease | undefined;
       if (candidate) {
         const expiresAtMs = req.now + req.ttlMs;

@@ -87,7 +87,7 @@ export class SqliteStoreDialect implements StoreDialect {
     return this.appender.append(request);
   }
 
-  claimNext(req: ClaimRequest, statuses: string[]): Promise<Lease | undefined> {
+  claimNext(req: ClaimRequest, statuses: string[] | undefined): Promise<Lease | undefined> {
     // Untranslated inside, so a busy BEGIN IMMEDIATE is retried (the claim wrote nothing).
     return this.retryingLocks(() =>
       loadSqliteKysely().claimNextWithKysely(this.db, req, statuses, (e) => e),

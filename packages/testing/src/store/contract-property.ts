@@ -19,6 +19,19 @@ export function expectedRowOf(s: RunState): Partial<RunRecord> {
       if (c.status === 'suspended') waitingOnRun = c.waitingOn ?? null;
     }
   const due = Object.values(approvalDeadlines);
+  // Throttled (run.throttled was its last event): not runnable, due when its quota has room.
+  if (s.throttled !== undefined && s.status === 'pending')
+    return {
+      status: s.status,
+      waitingReason: s.waitingReason ?? null,
+      headSeq: s.seq,
+      agent: s.agent,
+      pendingApprovals,
+      approvalDeadlines,
+      nextDueAtMs: s.throttled.untilMs,
+      waitingOnRun,
+      runnable: false,
+    };
   return {
     status: s.status,
     waitingReason: s.waitingReason ?? null,

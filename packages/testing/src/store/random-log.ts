@@ -26,6 +26,7 @@ export const CORE_EVENT_TYPES: readonly EventType[] = Object.keys({
   'tool.retry_approved': true,
   'tool.suspended': true,
   'run.waiting': true,
+  'run.throttled': true,
   'run.completed': true,
   'run.failed': true,
   'run.cancel_requested': true,
@@ -62,6 +63,7 @@ interface Step {
  * validation, are retried after a crash, end with an unknown outcome (supplied, failed or
  * retried), suspend on another run, or are gated — single approvals, role chains granted step
  * by step, edits (counted or not, with their own chain), rejections, expiries of every outcome,
+ * model calls throttled by a full provider quota,
  * deadlines — parks and inputs, cancellation (requested while parked, or while running and
  * honoured at the next boundary), forks that revoke grants without an outcome, extension events,
  * and every way a run ends. A run that ended gets no more events.
@@ -361,6 +363,11 @@ function buildLog(steps: Step[]): NewEvent[] {
             { stepKey, attempt: 1, error: { code: 'provider', message: 'overloaded' } },
             s.usd === null ? {} : { cost: { usd: s.usd } },
           );
+        if (s.pick % 4 === 1 && s.flag) {
+          // The provider quota was full: the call failed unsent and the run waits for room.
+          push('llm.failed', { stepKey, attempt: 1, error: { code: 'quota_exhausted', message: 'full' } });
+          return push('run.throttled', { node: 'a', bucket: 'p:m', reason: 'tokens', untilMs: t + 30_000 });
+        }
         return push(
           'llm.completed',
           { stepKey, response: { text: 'ok' } },

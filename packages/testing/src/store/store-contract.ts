@@ -11,6 +11,7 @@ import { leaseContract } from './contract-leases';
 import { metadataContract } from './contract-metadata';
 import { processContract } from './contract-processes';
 import { propertyContract } from './contract-property';
+import { queueContract } from './contract-queue';
 import { readContract } from './contract-read';
 import { runsContract } from './contract-runs';
 import type { StoreFactory } from './store-factory';
@@ -53,6 +54,7 @@ export function describeStoreContract(
     endingsContract(ctx);
     metadataContract(ctx);
     leaseContract(ctx);
+    queueContract(ctx);
     inputContract(ctx);
     propertyContract(ctx, options.propertyRuns ?? 40);
     integrityContract(ctx);
