@@ -5,6 +5,7 @@ import {
   estimatePromptTokens,
   FakeClock,
   InMemoryQuotaStore,
+  ProviderCancelledError,
   ProviderConnectionError,
   ProviderError,
   QUOTA_MARGIN_MS,
@@ -120,6 +121,17 @@ describe('withQuota on the OpenAI provider', () => {
       inFlight: 0,
       pausedUntilMs: null,
     });
+  });
+
+  it('takes no reservation for a call cancelled before it starts', async () => {
+    const server = new CountingOpenAIServer();
+    const { quota, clock, provider } = await setup(server, { requestsPerMinute: 1 });
+    const error = await provider
+      .complete(request(), { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderCancelledError);
+    expect((await quota.usage(BUCKET, clock.now())).requests).toBe(0);
+    expect(server.arrivals).toHaveLength(0);
   });
 
   it("pauses the bucket for a final 429's Retry-After, refusing every caller until then", async () => {

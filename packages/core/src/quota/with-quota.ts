@@ -65,7 +65,8 @@ class QuotaProvider implements Provider {
   async complete(request: ModelRequest, options: CompleteOptions = {}): Promise<ModelResponse> {
     const model = request.model || modelOf(this.inner);
     const limits = this.limitsFor(model);
-    if (limits === undefined) return this.inner.complete(request, options);
+    // No quota, or a call cancelled already (the provider refuses it without sending).
+    if (limits === undefined || options.signal?.aborted) return this.inner.complete(request, options);
     const bucket = `${this.name}:${model}`;
     const tokens = this.estimate(request, limits, bucket);
     assertReservable(bucket, limits, tokens);
