@@ -11,6 +11,12 @@ export interface WorkerOptions {
   agents: readonly WorkerAgent[];
   /** Runs driven at once in this process (default 16). No thread per run: each is a promise. */
   concurrency?: number;
+  /**
+   * At most this many runs with one `concurrencyKey` (`submit(input, { concurrencyKey })`)
+   * driven at once, counted across every worker of the store (e.g. 1: one run per customer at
+   * a time). Absent: no per-key limit. Give every worker of a store the same value.
+   */
+  concurrencyKeyLimit?: number;
   /** The lease owner this worker claims as (default `host:pid:random`). */
   owner?: string;
   /** Idle polling: from `minMs` (default 25) doubling to `maxMs` (default 1,000) while no run is found. */
@@ -71,6 +77,11 @@ export class Worker {
     const maxMs = options.idlePoll?.maxMs ?? 1_000;
     if (!(minMs > 0 && maxMs >= minMs))
       throw new ConfigurationError(`Worker idlePoll needs 0 < minMs <= maxMs (got ${minMs} and ${maxMs})`);
+    const keyLimit = options.concurrencyKeyLimit;
+    if (keyLimit !== undefined && !(Number.isSafeInteger(keyLimit) && keyLimit >= 1))
+      throw new ConfigurationError(
+        `Worker concurrencyKeyLimit must be an integer >= 1 (got ${String(keyLimit)})`,
+      );
     this.concurrency = concurrency;
     this.idle = new IdleWait(minMs, maxMs);
     this.graceMs = options.shutdownGraceMs ?? 30_000;
@@ -176,6 +187,9 @@ export class Worker {
         ttlMs: engines.leaseTtlMs,
         now: this.now(),
         agents: engines.names,
+        ...(this.options.concurrencyKeyLimit !== undefined
+          ? { concurrencyKeyLimit: this.options.concurrencyKeyLimit }
+          : {}),
       });
       this.lastClaimOk = true;
       if (lease) this.metrics.claims.inc();
@@ -195,7 +209,11 @@ export class Worker {
     const stopTimer = this.metrics.driveSeconds.startTimer();
     this.metrics.active.set(this.drives.size + 1);
     const drive = this.driveClaimed(engines, lease, claimedAt)
-      .then((view) => this.metrics.driven.inc({ outcome: view.status }))
+      .then((view) => {
+        // Throttled by a full provider quota: the run holds nothing until the bucket has room.
+        if (view.throttled) this.metrics.quotaWaits.inc({ bucket: view.throttled.bucket });
+        this.metrics.driven.inc({ outcome: view.throttled ? 'waiting_for_quota' : view.status });
+      })
       .catch((error: unknown) => {
         this.metrics.driven.inc({ outcome: 'error' });
         this.options.onError?.(error, lease.runId);
