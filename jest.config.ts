@@ -11,6 +11,7 @@ const config: Config = {
     '^@kestrion/(core|store|testing|agent|anthropic|openai|ollama|scheduler)$': '<rootDir>/packages/$1/src/index.ts',
     '^@kestrion/core/(store-kit|provider-kit)$': '<rootDir>/packages/core/src/$1.ts',
     '^@kestrion/compiler$': '<rootDir>/compiler/src/index.ts',
+    '^kestrion$': '<rootDir>/packages/cli/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

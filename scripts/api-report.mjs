@@ -23,6 +23,7 @@ const ENTRIES = [
   ['testing', 'packages/testing', 'dist/index.d.ts'],
   ['scheduler', 'packages/scheduler', 'dist/index.d.ts'],
   ['compiler', 'compiler', 'dist/index.d.ts'],
+  ['kestrion', 'packages/cli', 'dist/index.d.ts'],
 ];
 
 const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
