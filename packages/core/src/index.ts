@@ -156,8 +156,10 @@ export type {
   ToolResult,
   ArgsValidator,
   ApprovalRequirement,
+  ToolIdentity,
+  ToolReturn,
 } from './engine/tool-definition';
-export { ToolSuspension } from './engine/tool-definition';
+export { ToolSuspension, ToolOutcomeUnknown } from './engine/tool-definition';
 export type { RunLimits } from './engine/run-driver';
 export type { RunView, PendingApproval, UnknownOutcome } from './engine/run-view';
 export { traceRun } from './trace/run-trace';

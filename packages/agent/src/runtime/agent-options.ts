@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator, Provider, Store } from '@kestrion/core';
+import type { Clock, IdGenerator, Provider, Store, ToolDefinition } from '@kestrion/core';
 import type { ManifestSource } from '../manifest/resolve-manifest';
 import type { Agent } from './agent';
 
@@ -31,6 +31,13 @@ export interface AgentRuntimeOptions {
    * it is never searched for elsewhere. Pass it explicitly in bundled or deployed code.
    */
   manifest?: ManifestSource;
+  /**
+   * Engine tool definitions offered to the model besides the decorated methods: tools that are
+   * not methods of this class, such as an MCP server's (`@kestrion/mcp`). Each keeps its own
+   * policy (`requiresApproval`, `idempotent`, ...) and JSON Schema `parameters`; names must not
+   * clash with the decorated tools'.
+   */
+  tools?: ToolDefinition[];
   /** Agents offered to this one's model as tools (sub-agents with their own linked runs). */
   agents?: Agent[];
   /** Agents the conversation can be handed to (`transfer_to_<name>`), same run, same messages. */

@@ -20,14 +20,14 @@ import {
   SubRunEndedError,
   ToolSuspension,
 } from '@kestrion/core';
-import { agentMetadataOf } from '../decorators/tool-metadata';
+import { agentMetadataOf, toolMetadataOf } from '../decorators/tool-metadata';
 import type { BoundTool } from '../tools/bound-tool';
 import { toolsOf } from '../tools/tools-of';
 import { type AgentPersona, agentGraph } from './agent-graph';
 import type { AgentRuntimeOptions } from './agent-options';
 import { ajvValidator } from './ajv-validator';
 import { AsyncQueue } from './async-queue';
-import { toolSpecsFor } from './tool-specs';
+import { extraToolSpecs, toolSpecsFor } from './tool-specs';
 
 /** What `stream` yields: model text as it arrives, each durable event, and the run at the end. */
 export type AgentStreamItem =
@@ -162,13 +162,23 @@ export class Agent<T extends object = object> {
       throw new ConfigurationError(
         `${instance.constructor.name} has no instructions: decorate it with @agent({ instructions }) or pass { instructions }`,
       );
-    const bound = toolsOf(instance, options.manifest === undefined ? {} : { manifest: options.manifest });
+    const extra = options.tools ?? [];
+    // A class whose tools all come from `tools` (an MCP server's) needs no @tool method nor manifest.
+    const ctor = instance.constructor as abstract new (...args: never[]) => unknown;
+    const decorated = toolMetadataOf(ctor).length > 0 || extra.length === 0;
+    const bound = decorated
+      ? toolsOf(instance, options.manifest === undefined ? {} : { manifest: options.manifest })
+      : [];
     const subAgents = options.agents ?? [];
-    this.toolDefinitions = [...bound.map(toDefinition), ...subAgents.map((a) => a.asTool())];
+    this.toolDefinitions = [...bound.map(toDefinition), ...extra, ...subAgents.map((a) => a.asTool())];
     this.persona = {
       name: this.name,
       instructions,
-      specs: [...toolSpecsFor(options.provider, bound), ...subAgents.map(subAgentSpec)],
+      specs: [
+        ...toolSpecsFor(options.provider, bound),
+        ...extraToolSpecs(options.provider, extra),
+        ...subAgents.map(subAgentSpec),
+      ],
       ...(options.provider.normalizeToolArguments
         ? { normalizeToolArguments: options.provider.normalizeToolArguments.bind(options.provider) }
         : {}),

@@ -21,6 +21,11 @@ export interface PendingApproval {
   nextRole?: string;
   approvedBy: string[];
   deadline?: string;
+  /**
+   * Set when the call is asked about again because its tool changed after it was requested
+   * (a pinned MCP tool whose schema or annotations changed on its server): what changed.
+   */
+  reason?: string;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface UnknownOutcome {
   idempotencyKey?: string;
   /** The lease owner (host:pid:id) that ran the latest attempt, when recorded. */
   startedBy?: string;
+  /** Set when the tool itself reported it could not tell (a connection lost mid-call), not a crash. */
+  reason?: string;
 }
 
 /** What callers see of a run. */
@@ -81,6 +88,7 @@ function pendingOf(c: ToolCallState): PendingApproval {
     approvedBy: c.grants.map((g) => g.by),
     ...(nextRole !== undefined ? { nextRole } : {}),
     ...(c.deadline !== undefined ? { deadline: c.deadline } : {}),
+    ...(c.approvalReason !== undefined ? { reason: c.approvalReason } : {}),
   };
 }
 
@@ -109,6 +117,7 @@ export function toRunView(s: RunState): RunView {
         attempts: c.attempts,
         ...(c.idempotencyKey !== undefined ? { idempotencyKey: c.idempotencyKey } : {}),
         ...(c.startedBy !== undefined ? { startedBy: c.startedBy } : {}),
+        ...(c.outcomeReason !== undefined ? { reason: c.outcomeReason } : {}),
       })),
     ...(s.throttled !== undefined ? { throttled: s.throttled } : {}),
     ...(s.output !== undefined ? { output: s.output } : {}),

@@ -15,8 +15,11 @@ import {
   type ToolCallRequest,
   type ToolDefinition,
   type ToolResult,
+  type ToolReturn,
+  ToolOutcomeUnknown,
   ToolSuspension,
 } from './tool-definition';
+import { identityChange } from './tool-identity';
 import type { WaitingReason } from '../events/event-types';
 
 export interface ToolBatchDeps {
@@ -49,8 +52,9 @@ export class ToolBatch {
     const callIds = await this.request(stepKeys, requests);
     await this.gate(callIds);
     await this.recoverInterrupted(callIds);
+    await this.gateChangedTools(callIds);
     await Promise.all(callIds.map((id) => this.executeIfRunnable(this.call(id))));
-    await this.parkIfSuspended(callIds);
+    await this.parkIfBlocked(callIds);
     return Promise.all(callIds.map((id) => this.result(this.call(id))));
   }
 
@@ -79,11 +83,18 @@ export class ToolBatch {
         return call.callId;
       }
       const callId = this.d.ids.newId('call');
+      const def = this.d.tools.get(req.tool);
       drafts.push({
         type: 'tool.requested',
-        data: { callId, stepKey, tool: req.tool, args: req.args, argsHash },
+        data: {
+          callId,
+          stepKey,
+          tool: req.tool,
+          args: req.args,
+          argsHash,
+          ...(def?.identity !== undefined ? { toolIdentity: def.identity } : {}),
+        },
       });
-      const def = this.d.tools.get(req.tool);
       const problem = !def
         ? { code: 'unknown_tool', message: new UnknownToolError(req.tool, [...this.d.tools.keys()]).message }
         : this.validate(def, req.args);
@@ -172,6 +183,40 @@ export class ToolBatch {
     await this.park();
   }
 
+  /**
+   * A call about to run whose tool is not the one it was requested (or last approved) for: its
+   * recorded identity differs from the tool's now. It does not run; it is asked about again, on
+   * the tool as it is now, and the run parks with the change named.
+   */
+  private async gateChangedTools(callIds: string[]): Promise<void> {
+    const drafts: Draft[] = [];
+    const now = this.d.clock.now();
+    for (const id of callIds) {
+      const call = this.call(id);
+      const def = this.d.tools.get(call.tool);
+      if (!def || call.toolIdentity === undefined || !this.runnable(call)) continue;
+      const changed = identityChange(call.toolIdentity, def.identity);
+      if (changed === undefined) continue;
+      const deadline =
+        def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
+      drafts.push({
+        type: 'approval.requested',
+        data: {
+          callId: id,
+          tool: call.tool,
+          argsHash: call.argsHash,
+          roles: requiredRoles(def, call.args) ?? [],
+          reason: `not executed: tool ${call.tool} changed since this call was ${call.grants.length > 0 ? 'approved' : 'requested'} (${changed}); approve it again to run it as it is now`,
+          toolIdentity: def.identity ?? {},
+          ...(deadline ? { deadline } : {}),
+        },
+      });
+    }
+    if (drafts.length === 0) return;
+    await this.d.writer.park('approval', this.d.node, drafts);
+    await this.park();
+  }
+
   private async park(): Promise<never> {
     await this.d.writer.snapshot();
     return this.d.interrupt.fire({ kind: 'parked' });
@@ -187,9 +232,17 @@ export class ToolBatch {
     return call.status === 'outcome_unknown' && call.retryApproved === true;
   }
 
-  /** A call waiting on another run parks this run too (after the batch's other calls ran). */
-  private async parkIfSuspended(callIds: string[]): Promise<void> {
-    const suspended = callIds.map((id) => this.call(id)).find((c) => c.status === 'suspended');
+  /**
+   * A call whose tool could not tell its outcome, or that waits on another run, parks this run
+   * too (after the batch's other calls ran).
+   */
+  private async parkIfBlocked(callIds: string[]): Promise<void> {
+    const calls = callIds.map((id) => this.call(id));
+    if (calls.some((c) => c.status === 'outcome_unknown' && !c.retryApproved)) {
+      await this.d.writer.park('outcome_unknown', this.d.node);
+      await this.park();
+    }
+    const suspended = calls.find((c) => c.status === 'suspended');
     if (!suspended) return;
     await this.d.writer.park(this.suspendedReason.get(suspended.callId) ?? 'approval', this.d.node);
     await this.park();
@@ -215,6 +268,15 @@ export class ToolBatch {
         return;
       }
     }
+    // The previous call's outcome is durable before this effect starts; committing it also
+    // folds a cancel another process asked for meanwhile, which ends the run here, before the
+    // effect — as the node runtime does before each call.
+    await this.d.writer.commitUrgent();
+    const cancel = this.state.cancelRequested;
+    if (cancel) {
+      await this.d.writer.cancel(cancel.by);
+      await this.d.interrupt.fire({ kind: 'ended' });
+    }
     const attempt = call.attempts + 1;
     const idempotencyKey = call.idempotencyKey ?? `${this.state.runId}:${call.callId}`;
     const owner = this.d.lease?.lease.owner;
@@ -229,7 +291,12 @@ export class ToolBatch {
     let outcome: Draft;
     try {
       const result = await this.invoke(def, call, attempt, idempotencyKey);
-      if (result instanceof ToolSuspension) {
+      if (result instanceof ToolOutcomeUnknown) {
+        outcome = {
+          type: 'tool.outcome_unknown',
+          data: { callId: call.callId, attempt, reason: result.reason },
+        };
+      } else if (result instanceof ToolSuspension) {
         this.suspendedReason.set(call.callId, result.reason);
         outcome = {
           type: 'tool.suspended',
@@ -243,11 +310,15 @@ export class ToolBatch {
     } catch (error) {
       outcome = { type: 'tool.failed', data: { callId: call.callId, error: toErrorInfo(error) } };
     }
-    // A non-idempotent outcome is committed at once: the window in which a crash leaves an
-    // effect unrecorded (outcome_unknown) stays as short as it can be. An idempotent tool's
-    // outcome may wait for the next commit: re-running it with its key is safe.
-    if (def.idempotent && outcome.type !== 'tool.suspended') this.d.writer.defer([outcome]);
-    else await this.d.writer.append([outcome]);
+    // A non-idempotent outcome is committed at once — within this turn of the event loop,
+    // together with the node's transition when the node ends right away (commitSoon): the
+    // window in which a crash leaves an effect unrecorded (outcome_unknown) stays that of one
+    // append. An idempotent tool's outcome may wait for the next commit: re-running it with
+    // its key is safe. Suspensions and unknown outcomes park the run: committed and awaited.
+    if (outcome.type === 'tool.suspended' || outcome.type === 'tool.outcome_unknown')
+      await this.d.writer.append([outcome]);
+    else if (def.idempotent) this.d.writer.defer([outcome]);
+    else this.d.writer.commitSoon([outcome]);
   }
 
   private async invoke(
@@ -255,7 +326,7 @@ export class ToolBatch {
     call: ToolCallState,
     attempt: number,
     idempotencyKey: string,
-  ): Promise<Json | ToolSuspension> {
+  ): Promise<ToolReturn> {
     const lease = this.d.lease;
     const invocation = {
       runId: this.state.runId,

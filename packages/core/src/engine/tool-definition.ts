@@ -48,8 +48,22 @@ export interface ToolDefinition {
   onApprovalTimeout?: ExpiryOutcome;
   /** A rejection ends the run (`fail`) or goes back to the node as a result (`return`, default). */
   onReject?: 'return' | 'fail';
-  invoke(args: Json, call: ToolInvocation): Promise<Json | ToolSuspension> | Json | ToolSuspension;
+  /**
+   * What the tool is, part by part (`{ name, inputSchema, annotations }` for an MCP tool, each a
+   * hash), when it can change outside this code (a remote server's tool). Recorded with every
+   * call (`tool.requested.toolIdentity`); a call whose tool's identity differs from the recorded
+   * one when it is about to run does not run: the run parks for a new approval whose `reason`
+   * names the parts that changed (docs/approvals.md#pinned-tool-identity).
+   */
+  identity?: ToolIdentity;
+  invoke(args: Json, call: ToolInvocation): Promise<ToolReturn> | ToolReturn;
 }
+
+/** A tool's identity: part name to a value (a hash) that changes when that part changes. */
+export type ToolIdentity = { [part: string]: string };
+
+/** What a tool's `invoke` may return: its result, or one of the two markers that park the run. */
+export type ToolReturn = Json | ToolSuspension | ToolOutcomeUnknown;
 
 /**
  * Returned (not thrown) by a tool whose work waits on another run that waits on a person — a
@@ -61,6 +75,17 @@ export class ToolSuspension {
     readonly waitingOn: string,
     readonly reason: WaitingReason,
   ) {}
+}
+
+/**
+ * Returned (not thrown) by a tool that cannot tell whether its effect happened: the request was
+ * sent and the connection to the system it calls was lost before an answer (an MCP server that
+ * exited mid-call). The call is recorded `tool.outcome_unknown` with `reason` and the run parks
+ * on `outcome_unknown`, exactly as after a crash: a person decides with `retryTool`,
+ * `supplyToolResult` or `failTool` (docs/crash-semantics.md).
+ */
+export class ToolOutcomeUnknown {
+  constructor(readonly reason: string) {}
 }
 
 export interface ToolCallRequest {

@@ -51,13 +51,28 @@ export interface EventPayloads {
   'llm.requested': { stepKey: string; model: string; attempt: number };
   'llm.completed': { stepKey: string; response: Json };
   'llm.failed': { stepKey: string; error: ErrorInfo; attempt: number };
-  'tool.requested': { callId: string; stepKey: string; tool: string; args: Json; argsHash: string };
+  /** `toolIdentity`: the tool's identity when it declares one (a pinned MCP tool), absent otherwise. */
+  'tool.requested': {
+    callId: string;
+    stepKey: string;
+    tool: string;
+    args: Json;
+    argsHash: string;
+    toolIdentity?: { [part: string]: string };
+  };
+  /**
+   * `reason` and `toolIdentity` are set when the call is asked about again because its tool
+   * changed since it was requested: earlier grants are void, and `toolIdentity` is what a new
+   * approval approves.
+   */
   'approval.requested': {
     callId: string;
     tool: string;
     argsHash: string;
     roles: string[];
     deadline?: string;
+    reason?: string;
+    toolIdentity?: { [part: string]: string };
   };
   'approval.granted': {
     callId: string;
@@ -85,7 +100,8 @@ export interface EventPayloads {
   'tool.started': { callId: string; attempt: number; idempotencyKey: string; owner?: string };
   'tool.completed': { callId: string; result: Json; by?: string };
   'tool.failed': { callId: string; error: ErrorInfo; by?: string };
-  'tool.outcome_unknown': { callId: string; attempt: number };
+  /** `reason`: absent after a crash; set when the tool itself could not tell (`ToolOutcomeUnknown`). */
+  'tool.outcome_unknown': { callId: string; attempt: number; reason?: string };
   /** A person chose to run a tool again after its outcome was unknown. */
   'tool.retry_approved': { callId: string; by: string };
   /** The call is waiting on another run (a sub-agent) that waits on a person. */

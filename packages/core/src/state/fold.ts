@@ -128,6 +128,7 @@ const handlers: Handlers = {
       requiredRoles: [],
       grants: [],
       attempts: 0,
+      ...(d.toolIdentity !== undefined ? { toolIdentity: d.toolIdentity } : {}),
     };
     s.callOrder.push(d.callId);
   },
@@ -138,6 +139,16 @@ const handlers: Handlers = {
     c.requiredRoles = d.roles;
     c.approvalRequestedAt = e.at;
     if (d.deadline !== undefined) c.deadline = d.deadline;
+    if (d.toolIdentity !== undefined) {
+      // Asked again because the tool changed: what was decided about the old tool is void (an
+      // edit's arguments stay, as in a fork). Never the case for a first request (no grants yet).
+      c.toolIdentity = d.toolIdentity;
+      c.grants = [];
+      delete c.edit;
+      if (d.deadline === undefined) delete c.deadline;
+    }
+    if (d.reason !== undefined) c.approvalReason = d.reason;
+    else delete c.approvalReason;
   },
   'approval.granted': (s, d, e) => {
     const c = call(s, d.callId);
@@ -201,7 +212,10 @@ const handlers: Handlers = {
   },
   'tool.outcome_unknown': (s, d) => {
     const c = call(s, d.callId);
-    if (c) c.status = 'outcome_unknown';
+    if (!c) return;
+    c.status = 'outcome_unknown';
+    if (d.reason !== undefined) c.outcomeReason = d.reason;
+    else delete c.outcomeReason;
   },
   'tool.suspended': (s, d) => {
     const c = call(s, d.callId);

@@ -63,6 +63,12 @@ export interface ToolCallState {
   retryApproved?: boolean;
   /** The run this call waits on while `suspended` (a sub-agent's run). */
   waitingOn?: string;
+  /** The identity of the tool this call runs (as requested, or as last approved again). */
+  toolIdentity?: { [part: string]: string };
+  /** Why the call was asked about again (its tool changed): shown with the pending approval. */
+  approvalReason?: string;
+  /** Why the tool itself could not tell whether its effect happened (`ToolOutcomeUnknown`). */
+  outcomeReason?: string;
   result?: Json;
   error?: ErrorInfo;
 }
