@@ -15,6 +15,7 @@ import {
   type ToolCallRequest,
   type ToolDefinition,
   type ToolResult,
+  type ToolIdentity,
   type ToolReturn,
   ToolOutcomeUnknown,
   ToolSuspension,
@@ -65,6 +66,12 @@ export class ToolBatch {
   /** Records new calls (with validation failures) in one append; recorded ones must match. */
   private async request(stepKeys: string[], requests: ToolCallRequest[]): Promise<string[]> {
     const drafts: Draft[] = [];
+    const identities = new Map<string, ToolIdentity | undefined>();
+    for (const [i, req] of requests.entries()) {
+      const def = this.d.tools.get(req.tool);
+      if (def && !this.state.steps[stepKeys[i] as string] && !identities.has(req.tool))
+        identities.set(req.tool, await this.identityOf(def));
+    }
     const callIds = requests.map((req, i) => {
       const stepKey = stepKeys[i] as string;
       const argsHash = jsonHash(req.args);
@@ -92,7 +99,7 @@ export class ToolBatch {
           tool: req.tool,
           args: req.args,
           argsHash,
-          ...(def?.identity !== undefined ? { toolIdentity: def.identity } : {}),
+          ...(identities.get(req.tool) !== undefined ? { toolIdentity: identities.get(req.tool) } : {}),
         },
       });
       const problem = !def
@@ -104,6 +111,19 @@ export class ToolBatch {
     // Committed with the first tool.started (or the park): nothing outside needs them sooner.
     this.d.writer.defer(drafts);
     return callIds;
+  }
+
+  private readonly identities = new Map<ToolDefinition, Promise<ToolIdentity | undefined>>();
+
+  /** The tool's identity now, asked once per batch (a function may ask a remote server). */
+  private identityOf(def: ToolDefinition): Promise<ToolIdentity | undefined> {
+    let identity = this.identities.get(def);
+    if (identity === undefined) {
+      const declared = def.identity;
+      identity = Promise.resolve().then(() => (typeof declared === 'function' ? declared() : declared));
+      this.identities.set(def, identity);
+    }
+    return identity;
   }
 
   /** The hash of the arguments as the node first requested them (before any approver edit). */
@@ -195,7 +215,8 @@ export class ToolBatch {
       const call = this.call(id);
       const def = this.d.tools.get(call.tool);
       if (!def || call.toolIdentity === undefined || !this.runnable(call)) continue;
-      const changed = identityChange(call.toolIdentity, def.identity);
+      const current = await this.identityOf(def);
+      const changed = identityChange(call.toolIdentity, current);
       if (changed === undefined) continue;
       const deadline =
         def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
@@ -207,7 +228,7 @@ export class ToolBatch {
           argsHash: call.argsHash,
           roles: requiredRoles(def, call.args) ?? [],
           reason: `not executed: tool ${call.tool} changed since this call was ${call.grants.length > 0 ? 'approved' : 'requested'} (${changed}); approve it again to run it as it is now`,
-          toolIdentity: def.identity ?? {},
+          toolIdentity: current ?? {},
           ...(deadline ? { deadline } : {}),
         },
       });

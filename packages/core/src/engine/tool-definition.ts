@@ -50,12 +50,15 @@ export interface ToolDefinition {
   onReject?: 'return' | 'fail';
   /**
    * What the tool is, part by part (`{ name, inputSchema, annotations }` for an MCP tool, each a
-   * hash), when it can change outside this code (a remote server's tool). Recorded with every
-   * call (`tool.requested.toolIdentity`); a call whose tool's identity differs from the recorded
-   * one when it is about to run does not run: the run parks for a new approval whose `reason`
-   * names the parts that changed (docs/approvals.md#pinned-tool-identity).
+   * hash), when it can change outside this code (a remote server's tool): a value, or a function
+   * asked for the tool's identity now (once per batch of calls). Recorded with every call
+   * (`tool.requested.toolIdentity`); a call whose tool's identity differs from the recorded one
+   * when it is about to run does not run: the run parks for a new approval whose `reason` names
+   * the parts that changed (docs/approvals.md#pinned-tool-identity). A function that throws an
+   * `InfrastructureError` (the system behind the tool is unreachable) abandons the drive: nothing
+   * more is written and `resume` throws it.
    */
-  identity?: ToolIdentity;
+  identity?: ToolIdentity | (() => ToolIdentity | Promise<ToolIdentity>);
   invoke(args: Json, call: ToolInvocation): Promise<ToolReturn> | ToolReturn;
 }
 

@@ -3,7 +3,9 @@ import { KestrionError } from './kestrion-error';
 
 /**
  * "This driver must stop", as opposed to "this run failed": another writer or driver moved the
- * run (`ConcurrencyError`, `RunBusyError`, `LeaseLostError`) or the store failed (`StoreError`).
+ * run (`ConcurrencyError`, `RunBusyError`, `LeaseLostError`), the store failed (`StoreError`),
+ * or a system a tool stands for cannot be reached before anything is sent to it (an MCP server
+ * down when its tool's identity is asked: `McpServerUnavailableError`, `@kestrion/mcp`).
  * The engine abandons the run (the log is untouched; another process, or a later resume,
  * continues it) instead of recording a failure. See `isInfrastructureError`.
  */

@@ -296,6 +296,22 @@ export const ERROR_CODES = {
     httpStatus: 409,
     exitCode: 1,
   },
+  mcp_server_unavailable: {
+    fault: 'tool',
+    meaning:
+      'An MCP server could not be started or reached (connect, list, reconnect); no call was sent to it: retry when it is back.',
+    retryable: true,
+    httpStatus: 503,
+    exitCode: 1,
+  },
+  mcp_tool_error: {
+    fault: 'tool',
+    meaning:
+      'An MCP server answered a tool call with isError: the tool ran and reported a failure, whose text is the message.',
+    retryable: false,
+    httpStatus: 502,
+    exitCode: 1,
+  },
 
   // --- approval: a human decision is missing, late, refused or does not fit ---
   approval_not_found: {

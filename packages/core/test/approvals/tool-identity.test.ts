@@ -2,17 +2,17 @@ import {
   END,
   Engine,
   InMemoryStore,
+  InfrastructureError,
   ToolOutcomeUnknown,
   defineGraph,
   type Graph,
   type Json,
   type ToolDefinition,
-  type ToolIdentity,
   type StoredEvent,
 } from '@kestrion/core';
 
 /** One node calling `write` once; the tool's identity is what the "server" says now. */
-function graphWith(effects: string[], identity: ToolIdentity | undefined, gated = true): Graph {
+function graphWith(effects: string[], identity: ToolDefinition['identity'], gated = true): Graph {
   const write: ToolDefinition = {
     name: 'write',
     requiresApproval: gated,
@@ -128,6 +128,35 @@ describe('pinned tool identity', () => {
     expect(effects).toEqual(['{"path":"a"}']);
     release();
     await driving;
+  });
+
+  it('asks an identity function once per batch, and abandons the drive when it throws an InfrastructureError', async () => {
+    class ServerDown extends InfrastructureError {
+      constructor() {
+        super('store', 'the server is down', { retryable: true });
+      }
+    }
+    const store = new InMemoryStore();
+    const effects: string[] = [];
+    let down = false;
+    let asked = 0;
+    const identity = () => {
+      asked += 1;
+      if (down) throw new ServerDown();
+      return V1;
+    };
+    const engine = new Engine({ store, graph: graphWith(effects, identity) });
+    const parked = await engine.run('go');
+    expect(asked).toBe(1);
+    await engine.approve(parked.runId, { by: 'alice' });
+    down = true;
+    const head = (await store.getRun(parked.runId))!.headSeq;
+    await expect(engine.resume(parked.runId)).rejects.toBeInstanceOf(ServerDown);
+    expect((await store.getRun(parked.runId))!.headSeq).toBe(head);
+    expect(effects).toEqual([]);
+    down = false;
+    expect((await engine.resume(parked.runId)).status).toBe('completed');
+    expect(effects).toEqual(['{"path":"a"}']);
   });
 
   it('parks a call whose tool returned ToolOutcomeUnknown, with its reason, until a person decides', async () => {
