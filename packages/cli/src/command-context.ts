@@ -1,7 +1,7 @@
 import type { Agent } from '@kestrion/agent';
-import { ApprovalError, KestrionError, type Store } from '@kestrion/core';
+import type { Store } from '@kestrion/core';
 import type { Command } from 'commander';
-import { EXIT, exitCodeForError } from './exit-codes';
+import { EXIT, exitCodeForError, kestrionCodeOf } from './exit-codes';
 import { loadAgent } from './load-agent';
 import { type CliIo, Output } from './output';
 import { chooseStore, openExistingStore, type StoreChoice } from './store-url';
@@ -58,9 +58,10 @@ export class CommandContext {
 /** How the CLI tells the user what went wrong and what to do. */
 export function reportError(ctx: CommandContext, error: unknown): number {
   const exitCode = exitCodeForError(error);
-  const code = error instanceof KestrionError ? error.code : 'error';
+  const known = kestrionCodeOf(error);
+  const code = known ?? 'error';
   let message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof KestrionError) && error instanceof Error && error.name !== 'Error')
+  if (known === undefined && error instanceof Error && error.name !== 'Error')
     message = `${error.name}: ${message}`;
   const fix = fixFor(ctx, error);
   ctx.out.error(message, { code, exitCode, ...(fix !== undefined ? { fix } : {}) });
@@ -70,10 +71,10 @@ export function reportError(ctx: CommandContext, error: unknown): number {
 }
 
 function fixFor(ctx: CommandContext, error: unknown): string | undefined {
-  const code = error instanceof KestrionError ? error.code : undefined;
+  const code = kestrionCodeOf(error);
   if (code === 'run_not_found')
     return `check the run id with \`kestrion runs\`; the store searched was ${ctx.store.url} (from ${ctx.store.source}): pass --store or set KESTRION_STORE if the run lives elsewhere`;
-  if (error instanceof ApprovalError && /role/i.test(error.message))
+  if (code === 'approval_mismatch' && /role/i.test((error as Error).message))
     return 'approve with the role the chain needs next (`kestrion show <runId>` lists it): --role <role>';
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { exitCodeOf, RunNotFoundError, type RunStatus } from '@kestrion/core';
+import { type ErrorCode, errorCodeSpec, isErrorCode, KestrionError, type RunStatus } from '@kestrion/core';
 import { CommanderError } from 'commander';
 
 /**
@@ -44,6 +44,17 @@ export function exitCodeForStatus(status: RunStatus): ExitCode {
  */
 export function exitCodeForError(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (error instanceof RunNotFoundError) return EXIT.error;
-  return exitCodeOf(error) === 2 ? EXIT.usage : EXIT.error;
+  const code = kestrionCodeOf(error);
+  if (code === undefined || code === 'run_not_found') return EXIT.error;
+  return errorCodeSpec(code)?.exitCode === 2 ? EXIT.usage : EXIT.error;
+}
+
+/**
+ * The code of a Kestrion error, also when it comes from another copy of `@kestrion/core` (an
+ * agent module in a project of its own imports its own): known by its code, not its class.
+ */
+export function kestrionCodeOf(error: unknown): ErrorCode | undefined {
+  if (error instanceof KestrionError) return error.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && isErrorCode(code) ? code : undefined;
 }

@@ -50,16 +50,19 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   const ext = extname(file);
   if (ESM_EXTENSIONS.has(ext)) {
     if (ext === '.mts') {
-      const { tsImport } = await import('tsx/esm/api');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { tsImport } = require('tsx/esm/api') as typeof import('tsx/esm/api');
       return (await tsImport(pathToFileURL(file).href, __filename)) as Record<string, unknown>;
     }
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return importEsm(file);
   }
   if (!TS_EXTENSIONS.has(ext)) return requireOrImport(file);
-  // Scoped: only this module and what it imports go through tsx, not the CLI's own modules.
-  const { register } = await import('tsx/cjs/api');
-  const tsx = register({ namespace: `kestrion-cli-${process.pid}` });
-  return tsx.require(file, __filename) as Record<string, unknown>;
+  // Registered for the whole process, not in a tsx namespace: a namespace keeps a module cache of
+  // its own, so @kestrion/core would load twice and its error classes would differ from the CLI's.
+  // tsx compiles TypeScript only; the CLI's own JavaScript is required as before.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('tsx/cjs/api') as typeof import('tsx/cjs/api')).register();
+  return requireOrImport(file);
 }
 
 async function requireOrImport(file: string): Promise<Record<string, unknown>> {
@@ -68,8 +71,13 @@ async function requireOrImport(file: string): Promise<Record<string, unknown>> {
     return require(file) as Record<string, unknown>;
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return importEsm(file);
   }
+}
+
+/** An ES module (`.mjs`, or `.js` in a `"type": "module"` package): Node's own `import()`. */
+async function importEsm(file: string): Promise<Record<string, unknown>> {
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 function pickAgent(
@@ -107,7 +115,7 @@ function describe(value: unknown): string {
     return /^class\b/.test(Function.prototype.toString.call(value)) ? 'a class' : 'a function';
   if (typeof value === 'object') {
     const ctor = (value as object).constructor?.name;
-    return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+    return ctor && ctor !== 'Object' ? `${/^[AEIOU]/.test(ctor) ? 'an' : 'a'} ${ctor}` : 'an object';
   }
   return `a ${typeof value}`;
 }
