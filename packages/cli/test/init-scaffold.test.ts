@@ -31,8 +31,13 @@ async function init(args: string[]): Promise<{ code: number; stdout: string; std
   return { code: state.exitCode, stdout, stderr };
 }
 
-const readJson = (file: string) =>
-  JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>;
+interface PackageJson {
+  name: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
 
 describe('kestrion init', () => {
   it('writes a project whose build and test run kestrion compile, with an agent module and its test', async () => {
