@@ -22,6 +22,7 @@ const ENTRIES = [
   ['ollama', 'packages/ollama', 'dist/index.d.ts'],
   ['testing', 'packages/testing', 'dist/index.d.ts'],
   ['scheduler', 'packages/scheduler', 'dist/index.d.ts'],
+  ['mcp', 'packages/mcp', 'dist/index.d.ts'],
   ['compiler', 'compiler', 'dist/index.d.ts'],
   ['kestrion', 'packages/cli', 'dist/index.d.ts'],
 ];
