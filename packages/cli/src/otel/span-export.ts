@@ -67,8 +67,10 @@ export class SpanSink {
   private readonly ids = new PresetIds();
   private readonly provider: BasicTracerProvider;
   private readonly recorder: RecordingExporter;
+  private readonly target: string;
 
   constructor(options: SpanSinkOptions) {
+    this.target = options.exporter ? 'the exporter' : tracesUrl(options.endpoint);
     this.recorder = new RecordingExporter(
       options.exporter ??
         new OTLPTraceExporter({
@@ -130,9 +132,15 @@ export class SpanSink {
 
   /** Sends what was emitted; rejects naming the endpoint when the receiver refused or was unreachable. */
   async flush(): Promise<void> {
-    await this.provider.forceFlush();
-    const failures = this.recorder.failures.splice(0);
-    if (failures.length > 0) throw new Error(`OpenTelemetry export failed: ${failures.join('; ')}`);
+    const failures: string[] = [];
+    await this.provider
+      .forceFlush()
+      .catch((e: unknown) => failures.push(e instanceof Error ? e.message : String(e)));
+    failures.push(...this.recorder.failures.splice(0));
+    if (failures.length > 0)
+      throw new Error(
+        `OpenTelemetry export to ${this.target} failed: ${[...new Set(failures.map((f) => f.replace(/^Error: /, '')))].join('; ')}. Fix: check that an OTLP/HTTP receiver listens there (a collector's default is port 4318)`,
+      );
   }
 
   async shutdown(): Promise<void> {
