@@ -28,6 +28,7 @@ const allowed: Record<string, string[]> = {
   'packages/ollama': ['@kestrion/core', PROVIDER_KIT],
   'packages/testing': ['@kestrion/core', STORE_KIT, PROVIDER_KIT, '@kestrion/store'],
   compiler: ['@kestrion/core'],
+  'packages/mcp': ['@kestrion/core', '@kestrion/agent'],
 };
 
 describe('package boundaries', () => {

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import * as core from '@kestrion/core';
 import * as agent from '@kestrion/agent';
 import * as compiler from '@kestrion/compiler';
+import * as mcp from '@kestrion/mcp';
 import * as providerKit from '@kestrion/core/provider-kit';
 import { ERROR_CODES, EVENT_ERROR_CODES, KestrionError, exitCodeOf, httpStatusOf } from '@kestrion/core';
 import { isInfrastructureError, toErrorInfo } from '../../src/engine/error-info';
@@ -81,6 +82,8 @@ function everyError(): KestrionError[] {
     new agent.AgentLimitError('model_misbehaviour', 'x'),
     new compiler.ManifestCompileError([]),
     new compiler.CompilerConfigError('p', 'f'),
+    new mcp.McpServerUnavailableError('s', 'x'),
+    new mcp.McpToolError('s', 't', 'x'),
   ];
 }
 
@@ -114,7 +117,7 @@ describe('the closed error-code table', () => {
 
   it('samples every exported error class (a new class must be added above, with its code)', () => {
     const sampled = new Set(errors.map((e) => e.constructor));
-    const missing = [...exportedErrorClasses(core, providerKit, agent, compiler)]
+    const missing = [...exportedErrorClasses(core, providerKit, agent, compiler, mcp)]
       .filter((cls) => !sampled.has(cls))
       .map((cls) => cls.name);
     expect(missing).toEqual([]);
