@@ -19,3 +19,18 @@ export { recordableResult } from './client/tool-result';
 export type { McpBlob, McpBlobSink, McpCallResult } from './client/tool-result';
 export type { McpElicitation, McpElicitationAnswer, McpElicitationHandler } from './client/elicitation';
 export { McpServerUnavailableError, McpToolError } from './errors/mcp-errors';
+export { serveAgent } from './server/serve-agent';
+export type {
+  ServeAgentOptions,
+  ServeAgentStdio,
+  ServeAgentHttp,
+  ServeAgentCommon,
+  ServedAgent,
+} from './server/serve-agent';
+export { createAgentMcpServer } from './server/agent-mcp-server';
+export type { AgentMcpServerOptions, McpRequestExtra } from './server/agent-mcp-server';
+export { listenHttp, identityFromAuth } from './server/http-agent-server';
+export type { HttpAgentServerOptions, HttpAgentServer } from './server/http-agent-server';
+export { checkTokens, loadTokensFile, tokenVerifier, MIN_TOKEN_LENGTH } from './server/identity';
+export type { McpIdentity, McpTokens } from './server/identity';
+export { agentTools, runToolName, COMPANION_TOOLS } from './server/agent-tools';
