@@ -55,7 +55,7 @@ export class WorkerMetrics {
     });
     this.claimLatency = new Histogram({
       name: 'kestrion_worker_claim_latency_seconds',
-      help: 'Time from the run becoming runnable (its last append: submitted, decided, input) to a worker claiming it. kind=resumed is approval-to-resumed.',
+      help: 'Time from the run becoming claimable (its last append: submitted, decided, input; or the time a quota throttle or an approval deadline came due) to a worker claiming it. kind=resumed is approval-to-resumed (and quota-wait-over to resumed).',
       labelNames: ['kind'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
       registers,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, type Engine, type Lease, type RunView } from '@kestrion/core';
+import { ConfigurationError, type Engine, type Lease, type RunRecord, type RunView } from '@kestrion/core';
 import { IdleWait } from './idle-wait';
 import type { RunnableWakeups } from './runnable-wakeups';
 import { type WorkerAgent, type WorkerEngines, resolveEngines } from './worker-agents';
@@ -236,7 +236,7 @@ export class Worker {
     const record = await engines.store.getRun(lease.runId);
     if (record) {
       engine = engines.byAgent.get(record.agent);
-      const since = Date.parse(record.updatedAt);
+      const since = claimableSince(record);
       if (!Number.isNaN(since))
         this.metrics.claimLatency.observe(
           { kind: record.headSeq <= 1 ? 'new' : 'resumed' },
@@ -251,4 +251,15 @@ export class Worker {
     }
     return engine.drive(lease, undefined, { stopBetweenSteps: this.stopping.signal });
   }
+}
+
+/**
+ * When a claimed run became claimable: its last append (submitted, decided, input), or — a run
+ * claimed because its time came (a quota throttle run out, an approval deadline passed), which
+ * is not runnable by itself — that time. Counting from the last append would report the whole
+ * quota wait (or approval deadline) as claim latency.
+ */
+function claimableSince(record: RunRecord): number {
+  const appended = Date.parse(record.updatedAt);
+  return record.runnable || record.nextDueAtMs === null ? appended : Math.max(appended, record.nextDueAtMs);
 }

@@ -152,6 +152,46 @@ describe('Worker and the queue', () => {
     await until(async () => (await statusOf()).every((s) => s === 'completed'));
   });
 
+  it('counts the claim latency of a throttled run from when its quota had room, not from its throttle', async () => {
+    const clock = new FakeClock(Date.parse('2026-12-06T00:00:00Z'));
+    const store = new InMemoryStore();
+    const provider = withQuota(new ScriptedProvider([{ text: 'a' }, { text: 'b' }]), {
+      quota: new InMemoryQuotaStore(),
+      limits: { '*': { requestsPerMinute: 1 } },
+      clock,
+    });
+    const engine = () =>
+      new Engine({
+        store,
+        clock,
+        provider,
+        graph: defineGraph({
+          name: 'asker',
+          start: 'ask',
+          nodes: {
+            ask: async (ctx) => ({
+              next: END,
+              output: (await ctx.callModel({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })).text,
+            }),
+          },
+        }),
+      });
+    const ids = await Promise.all([1, 2].map((i) => engine().start(`q${i}`)));
+    const w = await started(
+      new Worker({ agents: [engine()], now: () => clock.now(), idlePoll: { minMs: 5, maxMs: 10 } }),
+    );
+    const rows = async () => Promise.all(ids.map((id) => store.getRun(id)));
+    await until(async () => (await rows()).some((r) => r?.status === 'pending' && r.nextDueAtMs !== null));
+    const throttled = (await rows()).find((r) => r?.nextDueAtMs !== null);
+    // The quota has room ~61 s after the throttle; the run is claimed 2 s after that.
+    clock.advance((throttled?.nextDueAtMs as number) - clock.now() + 2_000);
+    await until(async () => (await rows()).every((r) => r?.status === 'completed'));
+    const metrics = await w.metrics.text();
+    expect(metrics).toMatch(/^kestrion_worker_claim_latency_seconds_count\{kind="resumed"\} 1$/m);
+    const sum = /^kestrion_worker_claim_latency_seconds_sum\{kind="resumed"\} (\S+)$/m.exec(metrics)?.[1];
+    expect(Number(sum)).toBeCloseTo(2, 3);
+  });
+
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     beforeAll(async () => {
