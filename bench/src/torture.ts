@@ -1,7 +1,8 @@
 /**
- * `npm run torture`: the reliability suite (docs/reliability.md #1, 2, 4-7, 9) at full counts on
- * SQLite (file) and PostgreSQL, with real child processes and real signals. The per-test CI
- * versions live in packages/core/test/reliability. Writes bench/results/torture.md.
+ * `npm run torture`: the reliability suite (docs/reliability.md #1, 2, 4-7, 9, and the worker
+ * queue under kills) at full counts on SQLite (file) and PostgreSQL, with real child processes
+ * and real signals. The per-test CI versions live in packages/core/test/reliability (the worker
+ * queue: packages/scheduler/test/worker-kills). Writes bench/results/torture.md.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +20,7 @@ import {
   sweepRace,
   zombieTrial,
 } from '@kestrion/testing';
+import { queueTrialProblems, queueTrialSummary, queueUnderKills } from './worker-crash/queue-trial';
 
 interface Row {
   test: string;
@@ -133,6 +135,26 @@ async function tortureStore(rows: Row[], store: string, target: CrashTarget): Pr
     return problems;
   });
 
+  await measure(
+    rows,
+    'worker queue: 3,000 runs, 4 workers (8 each) SIGKILLed every 250-750 ms',
+    store,
+    1,
+    async () => {
+      const r = await queueUnderKills(target, {
+        runs: 3_000,
+        workers: 4,
+        concurrency: 8,
+        leaseTtlMs: 1_500,
+        idlePoll: { minMs: 10, maxMs: 100 },
+        submitPerSecond: 40,
+        killEveryMs: [250, 750],
+      });
+      log(`queue under kills on ${store}: ${queueTrialSummary(r)}`);
+      return queueTrialProblems(r, 50);
+    },
+  );
+
   await measure(rows, '9. two recover() sweeps race the live owner (6 runs)', store, 5, async () => {
     const t = await sweepRace(target, 6);
     const problems: string[] = [];
@@ -147,10 +169,11 @@ async function tortureStore(rows: Row[], store: string, target: CrashTarget): Pr
 
 function table(rows: Row[], startedAt: string): string {
   const lines = [
-    '# Torture: crash and concurrency (docs/reliability.md #1, 2, 4-7, 9)',
+    '# Torture: crash and concurrency (docs/reliability.md #1, 2, 4-7, 9, and the worker queue)',
     '',
     `Run ${startedAt} on ${process.platform}/${process.arch}, Node ${process.version}; real child processes,`,
-    'real SIGKILL/SIGSTOP/SIGCONT, lease TTL 400 ms. Produced by `npm run torture` (bench/src/torture.ts).',
+    'real SIGKILL/SIGSTOP/SIGCONT, lease TTL 400 ms (1,500 ms for the worker queue). Produced by',
+    '`npm run torture` (bench/src/torture.ts).',
     '',
     '| test | store | trials | failures | duration |',
     '|---|---|---:|---:|---:|',
