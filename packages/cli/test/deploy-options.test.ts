@@ -14,14 +14,14 @@ async function deploy(
   };
   const program = new Command('kestrion')
     .exitOverride()
-    .configureOutput({ writeOut: () => undefined, writeErr: (s) => (stderr += s) });
+    .configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
   registerDeployCommand(program, withState ? state : undefined);
   try {
     await program.parseAsync(['deploy', ...args], { from: 'user' });
   } catch (thrown) {
-    return { code: (thrown as { exitCode: number }).exitCode, stderr, thrown };
+    return { code: (thrown as { exitCode: number }).exitCode, stdout, stderr, thrown };
   }
-  return { code: state.exitCode, stderr };
+  return { code: state.exitCode, stdout, stderr };
 }
 
 describe('kestrion deploy flags', () => {
@@ -43,9 +43,15 @@ describe('kestrion deploy flags', () => {
   });
 
   it('fails the parse when registered without the program state, so the CLI still exits non-zero', async () => {
-    const r = await deploy(['--target', 'k8s', '--image', 'acme/a:1', '--namespace', 'Bad_NS'], false);
+    const r = await deploy(
+      ['--target', 'k8s', '--image', 'acme/a:1', '--namespace', 'Bad_NS', '--json'],
+      false,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--namespace "Bad_NS" is not a valid name');
+    // runCli prints the one JSON error document for the CommanderError, with this message
+    expect(r.stdout).toBe('');
+    expect((r.thrown as Error).message).toMatch(/^--namespace "Bad_NS" is not a valid name/);
   });
 
   it('parses --hpa and --store-secret', () => {
