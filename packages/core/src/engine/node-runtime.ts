@@ -136,6 +136,9 @@ export class NodeRuntime implements NodeContext {
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     this.d.interrupt.check();
     try {
+      // A tool outcome left to share the node's next commit is durable before the next call
+      // (which also folds a cancel asked meanwhile; it is acted on just below).
+      await this.d.writer.commitUrgent();
       const cancel = this.d.writer.state.cancelRequested;
       if (cancel) {
         // One run.cancelled, however many calls the node has in flight.

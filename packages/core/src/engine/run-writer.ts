@@ -46,6 +46,12 @@ export class RunWriter {
   /** Set once the state shows events the log will never hold (see dropOversized). */
   private diverged = false;
 
+  /** `pending` holds an outcome that must be durable at the next turn (`commitSoon`). */
+  private urgent = false;
+  private cancelling: Promise<StoredEvent[]> | undefined;
+  /** A `commitSoon` commit is scheduled for the next turn of the event loop. */
+  private commitScheduled = false;
+
   constructor(
     readonly state: RunState,
     private readonly store: Store,
@@ -57,6 +63,34 @@ export class RunWriter {
   ) {
     this.durableSeq = state.seq;
     this.lastSnapshotSeq = state.seq;
+  }
+
+  /**
+   * Records events that must be durable now, but lets them share a commit with whatever the
+   * node commits before this process next turns its event loop: a node that ends right after
+   * its tool call (`return { next: END, ... }`) commits the call's outcome with its own
+   * transition, one commit instead of two. Otherwise they are committed on their own at the
+   * next turn (`setImmediate`) — the crash window stays that of an append in flight. A failed
+   * background commit keeps them pending for the next append, which reports the failure.
+   */
+  commitSoon(drafts: Draft[]): void {
+    this.defer(drafts);
+    this.urgent = true;
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      if (this.pending.length > 0) this.flush().catch(() => undefined);
+    });
+  }
+
+  /**
+   * Commits now what `commitSoon` left pending, if anything: before the next effect, an
+   * outcome must be durable on its own (and the commit folds what other processes appended
+   * meanwhile, such as a cancel request, before the effect is decided on).
+   */
+  async commitUrgent(): Promise<void> {
+    if (this.urgent) await this.flush();
   }
 
   /** Records events to commit with the next append; the state sees them now. */
@@ -103,7 +137,9 @@ export class RunWriter {
 
   /** Cancels the run (a cancel was requested), with everything deferred, in one append. */
   cancel(by: string): Promise<StoredEvent[]> {
-    return this.append([runEnding.cancel(by)]);
+    // One run.cancelled, however many calls of the node meet the cancel.
+    this.cancelling ??= this.append([runEnding.cancel(by)]);
+    return this.cancelling;
   }
 
   /** Commits whatever is deferred. */
@@ -158,12 +194,15 @@ export class RunWriter {
     // wait for the next one; their folds commute with these (they concern other calls).
     const deferred = this.pending;
     this.pending = [];
+    const urgent = this.urgent;
+    this.urgent = false;
     const all = [...deferred, ...events];
     if (all.length === 0) return [];
     try {
       return await this.commit(all, deferred.length);
     } catch (error) {
       this.pending = [...deferred, ...this.pending];
+      this.urgent ||= urgent;
       throw error;
     }
   }
