@@ -6,7 +6,8 @@ import { parseHpa, parseK8sOptions, parseSecretRef } from '../src/deploy/deploy-
 async function deploy(
   args: string[],
   withState = true,
-): Promise<{ code: number; stderr: string; thrown?: unknown }> {
+): Promise<{ code: number; stdout: string; stderr: string; thrown?: unknown }> {
+  let stdout = '';
   let stderr = '';
   const state: CliState = {
     io: { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {} },
