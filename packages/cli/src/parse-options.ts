@@ -30,3 +30,8 @@ export function parseMetadata(pairs: readonly string[] | undefined): RunMetadata
   }
   return metadata;
 }
+
+/** Commander's collector for a repeatable option (`--role a --role b`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

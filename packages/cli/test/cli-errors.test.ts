@@ -136,7 +136,7 @@ describe('kestrion errors and usage', () => {
     expect(doc.error.fix).toContain('--role <role>');
     // Holding several roles, the approver decides with the one the chain needs.
     const right = await kestrion(
-      ['approve', runId, '--agent', OPS_AGENT, '--as', 'bob', '--role', 'dev', 'sre'],
+      ['approve', runId, '--agent', OPS_AGENT, '--as', 'bob', '--role', 'dev', '--role', 'sre'],
       env,
     );
     expect(right.code).toBe(0);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type CliState, action, common } from '../command-context';
 import { EXIT } from '../exit-codes';
-import { parseJson } from '../parse-options';
+import { collect, parseJson } from '../parse-options';
 import { runViewLines } from '../render/run-view-text';
 
 interface ApproveOptions {
@@ -34,7 +34,11 @@ export function registerApproveCommand(program: Command, state: CliState): void 
       )
       .option('--export <name>', 'the export that holds the Agent (default: the default export)')
       .requiredOption('--as <user>', 'who approves (recorded in the log)')
-      .option('--role <role...>', 'role(s) the approver holds; the one the chain needs next is used')
+      .option(
+        '--role <role>',
+        'role(s) the approver holds; the one the chain needs next is used (repeatable)',
+        collect,
+      )
       .option('--call <callId>', 'which call (needed when several are pending)')
       .option('--args <json>', 'approve edited arguments instead (JSON); recorded as an edit')
       .addHelpText('after', TRUST),

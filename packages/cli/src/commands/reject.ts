@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type CliState, action, common } from '../command-context';
 import { EXIT } from '../exit-codes';
+import { collect } from '../parse-options';
 import { runViewLines } from '../render/run-view-text';
 import { chooseRole } from './approve';
 
@@ -28,7 +29,7 @@ export function registerRejectCommand(program: Command, state: CliState): void {
       )
       .option('--export <name>', 'the export that holds the Agent (default: the default export)')
       .requiredOption('--as <user>', 'who rejects (recorded in the log)')
-      .option('--role <role...>', 'role(s) the rejecter holds')
+      .option('--role <role>', 'role(s) the rejecter holds (repeatable)', collect)
       .option('--call <callId>', 'which call (needed when several are pending)')
       .option('--reason <text>', 'why (recorded; shown to the model)')
       .addHelpText(

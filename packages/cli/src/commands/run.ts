@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type CliState, action, common } from '../command-context';
 import { exitCodeForStatus } from '../exit-codes';
-import { parseMetadata } from '../parse-options';
+import { collect, parseMetadata } from '../parse-options';
 import { runViewLines } from '../render/run-view-text';
 
 interface RunOptions {
@@ -18,7 +18,11 @@ export function registerRunCommand(program: Command, state: CliState): void {
       .argument('<module>', 'a .ts or .js file exporting an Agent (default export, or --export)')
       .argument('<input>', 'the task for the agent')
       .option('--export <name>', 'the export that holds the Agent (default: the default export)')
-      .option('--meta <key=value...>', 'labels to list the run by (kestrion runs lists them)')
+      .option(
+        '--meta <key=value>',
+        'labels to list the run by (kestrion runs lists them) (repeatable)',
+        collect,
+      )
       .addHelpText(
         'after',
         '\nExit codes: 0 completed, 3 waiting on a person (approve, then resume), 4 failed, 5 cancelled or expired, 1 error, 2 usage.',

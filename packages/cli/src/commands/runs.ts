@@ -3,7 +3,7 @@ import { UsageError } from '@kestrion/core';
 import type { Command } from 'commander';
 import { type CliState, action, common } from '../command-context';
 import { EXIT } from '../exit-codes';
-import { parseInteger, parseMetadata } from '../parse-options';
+import { collect, parseInteger, parseMetadata } from '../parse-options';
 
 const STATUSES: RunStatus[] = [
   'pending',
@@ -30,10 +30,10 @@ export function registerRunsCommand(program: Command, state: CliState): void {
     program
       .command('runs')
       .description('list runs (one page; --cursor for the next)')
-      .option('--status <status...>', `only these statuses (${STATUSES.join(', ')})`)
+      .option('--status <status>', `only this status, repeatable (${STATUSES.join(', ')})`, collect)
       .option('--agent <name>', 'only runs of this agent (its name, not a module)')
       .option('--waiting-approvals', 'only runs with an approval pending')
-      .option('--meta <key=value...>', 'only runs labelled with all of these')
+      .option('--meta <key=value>', 'only runs labelled with all of these (repeatable)', collect)
       .option('--limit <n>', 'runs per page (default 50)')
       .option('--cursor <cursor>', "the next page, from the previous page's nextCursor"),
     ['kestrion runs --waiting-approvals', 'kestrion runs --status failed --agent ops --limit 20 --json'],
@@ -47,7 +47,7 @@ export function registerRunsCommand(program: Command, state: CliState): void {
       const metadata = parseMetadata(opts.meta);
       const store = await ctx.openStore();
       const page = await store.listRuns({
-        ...(opts.status ? { status: opts.status as RunStatus[] } : {}),
+        ...(opts.status && opts.status.length > 0 ? { status: opts.status as RunStatus[] } : {}),
         ...(opts.agent !== undefined ? { agent: opts.agent } : {}),
         ...(opts.waitingApprovals ? { waitingApprovals: true } : {}),
         ...(metadata ? { metadata } : {}),

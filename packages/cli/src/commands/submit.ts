@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type CliState, action, common } from '../command-context';
 import { EXIT } from '../exit-codes';
-import { parseInteger, parseMetadata } from '../parse-options';
+import { collect, parseInteger, parseMetadata } from '../parse-options';
 
 interface SubmitOptions {
   export?: string;
@@ -26,7 +26,7 @@ export function registerSubmitCommand(program: Command, state: CliState): void {
         "runs sharing a key are limited together by a worker's per-key limit",
       )
       .option('--run-id <id>', "the run's id (default: a new time-ordered id)")
-      .option('--meta <key=value...>', 'labels to list the run by'),
+      .option('--meta <key=value>', 'labels to list the run by (repeatable)', collect),
     ['kestrion submit ./ops-agent.ts "Rotate the logs" --priority 10 --concurrency-key acme'],
   ).action(
     action(state, async (ctx, modulePath: string, input: string, opts: SubmitOptions) => {
