@@ -135,7 +135,8 @@ export class McpServerConnection {
           if (attempt < 1) continue;
           throw this.unavailable(`the call to ${tool} could not be sent (${describeError(error)})`, error);
         }
-        if (failure === 'closed') this.drop(client);
+        // Closed, or no answer from a server that may be gone (HTTP has no connection to lose).
+        if (failure === 'closed' || !(await this.alive(client))) this.drop(client);
         if (options.repeatable && attempt < reconnects) continue;
         const after = await this.ready().then(
           () => 'the connection was re-established',
@@ -237,6 +238,15 @@ export class McpServerConnection {
     } while (cursor);
     this.listing = listing;
     this.listedAtMs = performance.now();
+  }
+
+  /** Whether the server still answers on this connection (a ping). */
+  private async alive(client: Client): Promise<boolean> {
+    if (this.client !== client) return false;
+    return client.ping({ timeout: Math.min(this.config.connectTimeoutMs ?? 10_000, 5_000) }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Forgets a client whose connection is gone (closing it: a stdio child is stopped). */
