@@ -50,9 +50,12 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
   const ext = extname(file);
   if (ESM_EXTENSIONS.has(ext)) {
     if (ext === '.mts') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { tsImport } = require('tsx/esm/api') as typeof import('tsx/esm/api');
-      return (await tsImport(pathToFileURL(file).href, __filename)) as Record<string, unknown>;
+      // tsx's ESM API, imported as an ES module: its CommonJS build cannot find its own hooks (4.23).
+      const { tsImport } = (await import('tsx/esm/api')) as typeof import('tsx/esm/api');
+      return (await tsImport(pathToFileURL(file).href, pathToFileURL(__filename).href)) as Record<
+        string,
+        unknown
+      >;
     }
     return importEsm(file);
   }

@@ -115,6 +115,9 @@ describe('kestrion errors and usage', () => {
     expect(named.stderr).toContain(
       'does not export an Agent as "Ops"; its exports: Ops (a class), default (an Agent). Fix: pass --export default',
     );
+    const esm = await kestrion(['run', join(FIXTURES, 'not-an-agent.mts'), 'hello'], env);
+    expect(esm.code).toBe(2);
+    expect(esm.stderr).toContain('its exports: region (a string)');
     const missing = await kestrion(['run', join(FIXTURES, 'no-such-agent.ts'), 'hello'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
