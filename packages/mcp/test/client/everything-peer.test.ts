@@ -2,7 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent } from '@kestrion/agent';
 import { InMemoryStore, type ModelToolCall, type StoredEvent } from '@kestrion/core';
 import { ScriptedProvider } from '@kestrion/testing';
-import { McpServerUnavailableError, McpToolset, type McpElicitation, type McpServerConfig } from '@kestrion/mcp';
+import {
+  McpServerUnavailableError,
+  McpToolset,
+  type McpElicitation,
+  type McpServerConfig,
+} from '@kestrion/mcp';
 import { everythingServer, freePort, kill, peerVersion, startEverythingHttp, until } from '../peers';
 
 class Assistant {}
@@ -17,9 +22,19 @@ async function eventsOf(store: InMemoryStore, runId: string): Promise<StoredEven
   return out;
 }
 
+function completedResults(events: StoredEvent[]): unknown[] {
+  return events.filter((e) => e.type === 'tool.completed').map((e) => (e.data as { result: unknown }).result);
+}
+
 function agentWith(toolset: McpToolset, calls: ModelToolCall[][], store = new InMemoryStore()) {
   const provider = new ScriptedProvider([...calls.map((toolCalls) => ({ toolCalls })), { text: 'done' }]);
-  const agent = new Agent(new Assistant(), { provider, store, model: 'm', instructions: 'Help.', tools: toolset.tools });
+  const agent = new Agent(new Assistant(), {
+    provider,
+    store,
+    model: 'm',
+    instructions: 'Help.',
+    tools: toolset.tools,
+  });
   return { agent, store };
 }
 
@@ -50,20 +65,31 @@ describe(`server-everything ${peerVersion('@modelcontextprotocol/server-everythi
     ]);
     const run = await agent.run('show me');
     expect(run.status).toBe('completed');
-    const results = (await eventsOf(store, run.id)).filter((e) => e.type === 'tool.completed').map((e) => e.data.result);
+    const results = (await eventsOf(store, run.id))
+      .filter((e) => e.type === 'tool.completed')
+      .map((e) => (e.data as { result: unknown }).result);
     expect(results[0]).toEqual({ content: [{ type: 'text', text: 'Echo: hi' }] });
     expect(results[1]).toMatchObject({ structuredContent: { temperature: expect.any(Number) } });
-    const image = (results[2] as { content: Array<Record<string, unknown>> }).content.find((c) => c.type === 'image');
-    expect(image).toEqual({ type: 'image', mimeType: 'image/png', sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), bytes: expect.any(Number) });
+    const image = (results[2] as { content: Array<Record<string, unknown>> }).content.find(
+      (c) => c.type === 'image',
+    );
+    expect(image).toEqual({
+      type: 'image',
+      mimeType: 'image/png',
+      sha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      bytes: expect.any(Number),
+    });
     expect(JSON.stringify(results[2])).not.toContain('iVBORw0KGgo');
   });
 
-  it('answers the server's elicitation request through the handler, and the answer comes back in the result', async () => {
+  it("answers the server's elicitation request through the handler, and the answer comes back in the result", async () => {
     expect(toolset.tools.map((t) => t.name)).toContain('everything_trigger-elicitation-request');
     const { agent, store } = agentWith(toolset, [[call('e', 'everything_trigger-elicitation-request', {})]]);
     const run = await agent.run('ask me');
-    expect(asked).toEqual([expect.objectContaining({ server: 'everything', message: expect.stringContaining('Please provide') })]);
-    const result = (await eventsOf(store, run.id)).find((e) => e.type === 'tool.completed')?.data.result;
+    expect(asked).toEqual([
+      expect.objectContaining({ server: 'everything', message: expect.stringContaining('Please provide') }),
+    ]);
+    const result = completedResults(await eventsOf(store, run.id))[0];
     expect(JSON.stringify(result)).toContain('Ada Lovelace');
   });
 
@@ -74,7 +100,7 @@ describe(`server-everything ${peerVersion('@modelcontextprotocol/server-everythi
     const runId = await new Promise<string>((resolve) => {
       void until(async () => {
         for (const id of (await store.listRuns({})).runs.map((r) => r.runId))
-          if ((await eventsOf(store, id)).some((e) => e.type === 'tool.started')) return resolve(id), true;
+          if ((await eventsOf(store, id)).some((e) => e.type === 'tool.started')) return (resolve(id), true);
         return false;
       });
     });
@@ -87,7 +113,9 @@ describe(`server-everything ${peerVersion('@modelcontextprotocol/server-everythi
       expect.objectContaining({
         tool: LONG,
         attempts: 1,
-        reason: expect.stringMatching(/sent but no answer came .*Connection closed.*the connection was re-established/),
+        reason: expect.stringMatching(
+          /sent but no answer came .*Connection closed.*the connection was re-established/,
+        ),
       }),
     ]);
     expect(toolset.server('everything').pid).not.toBe(firstPid);
@@ -110,7 +138,13 @@ describe.each([
   beforeAll(async () => {
     port = await freePort();
     server = await startEverythingHttp(mode, port);
-    config = { url: `http://127.0.0.1:${port}${path}`, transport, callTimeoutMs: 3_000, reconnectDelayMs: 50, ...NOT_REPEATABLE };
+    config = {
+      url: `http://127.0.0.1:${port}${path}`,
+      transport,
+      callTimeoutMs: 3_000,
+      reconnectDelayMs: 50,
+      ...NOT_REPEATABLE,
+    };
   });
   afterAll(() => kill(server));
 
@@ -120,7 +154,7 @@ describe.each([
       expect(toolset.tools.length).toBeGreaterThanOrEqual(10);
       const { agent, store } = agentWith(toolset, [[call('a', 'everything_get-sum', { a: 2, b: 40 })]]);
       const run = await agent.run('add');
-      const result = (await eventsOf(store, run.id)).find((e) => e.type === 'tool.completed')?.data.result;
+      const result = completedResults(await eventsOf(store, run.id))[0];
       expect(JSON.stringify(result)).toContain('42');
     } finally {
       await toolset.close();
@@ -135,7 +169,9 @@ describe.each([
         const running = agent.run('wait a bit');
         await until(async () => {
           const runs = (await store.listRuns({})).runs;
-          return runs.length > 0 && (await eventsOf(store, runs[0]!.runId)).some((e) => e.type === 'tool.started');
+          return (
+            runs.length > 0 && (await eventsOf(store, runs[0]!.runId)).some((e) => e.type === 'tool.started')
+          );
         });
         await new Promise((r) => setTimeout(r, 300));
         await kill(server);
