@@ -16,6 +16,8 @@ const config: Config = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 60_000,
+  // The agent suite checks trace(runId) totals against the fold for every run it writes.
+  setupFilesAfterEnv: ['<rootDir>/packages/agent/test/setup/trace-totals-check.ts'],
 };
 
 export default config;
