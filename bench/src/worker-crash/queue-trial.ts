@@ -120,7 +120,11 @@ export async function queueUnderKills(
     const runIds = await produced;
     await Promise.all([killer, monitor]);
     // A trial that never ends is reported with what it shows (the runs left open among it).
-    const doneAt = await fleet.waitForAll(runIds, opts.timeoutMs ?? 60_000).catch(() => Infinity);
+    let waitError: string | undefined;
+    const doneAt = await fleet.waitForAll(runIds, opts.timeoutMs ?? 60_000).catch((error: unknown) => {
+      waitError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return Infinity;
+    });
     const exits = await fleet.stopAll();
     const problems = await fleet.problems(runIds);
     const evidence = await fleet.evidence(runIds);
@@ -176,7 +180,7 @@ export async function queueUnderKills(
         ),
       stuckBoundMs: bound,
       ttlMs: opts.leaseTtlMs,
-      problems,
+      problems: waitError ? { ...problems, effects: [...problems.effects, waitError] } : problems,
       exits,
       childErrors: fleet.childErrors(),
     };
