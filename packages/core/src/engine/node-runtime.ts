@@ -39,8 +39,8 @@ export class NodeRuntime implements NodeContext {
   readonly node: string;
   readonly visit: number;
   readonly input: Json;
-  readonly inbox: readonly Json[];
-  readonly state: Readonly<JsonObject>;
+  private inboxView: readonly Json[] | undefined;
+  private stateView: Readonly<JsonObject> | undefined;
 
   constructor(private readonly d: NodeRuntimeDeps) {
     const s: RunState = d.writer.state;
@@ -48,8 +48,19 @@ export class NodeRuntime implements NodeContext {
     this.node = s.currentNode ?? '';
     this.visit = s.visits;
     this.input = s.input;
-    this.inbox = frozenList(s.inbox);
-    this.state = frozenView(s.data);
+  }
+
+  /** Messages sent with `run.input`, frozen; made on first use (a node may never look). */
+  get inbox(): readonly Json[] {
+    return (this.inboxView ??= frozenList(this.d.writer.state.inbox));
+  }
+
+  /**
+   * The graph state as the node found it, frozen; made on first use. A node's own calls never
+   * change it (patches apply at its transition), so a late first look sees the same state.
+   */
+  get state(): Readonly<JsonObject> {
+    return (this.stateView ??= frozenView(this.d.writer.state.data));
   }
 
   get signal(): AbortSignal {
