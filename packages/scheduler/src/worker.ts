@@ -174,6 +174,14 @@ export class Worker {
         await this.idle.wait();
         continue;
       }
+      if (this.status !== 'running') {
+        // stop() came while this claim was on its way back: hand the run straight back (stop
+        // waits for this loop), or it would wait out the lease once the process exits.
+        await engines.store
+          .releaseLease(lease)
+          .catch((error: unknown) => this.options.onError?.(error, lease.runId));
+        break;
+      }
       this.idle.reset();
       this.launch(engines, lease);
     }

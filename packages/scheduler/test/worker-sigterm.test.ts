@@ -1,5 +1,7 @@
 import { CRASH_STORES, type DisposableCrashTarget, openCrashTarget, readRun } from '@kestrion/testing';
-import type { StoredEvent } from '@kestrion/core';
+import { END, Engine, type Lease, type Store, type StoredEvent, defineGraph } from '@kestrion/core';
+import { Worker } from '@kestrion/scheduler';
+import { openStore } from '@kestrion/store';
 import { entriesOf, readJournals } from '../../../bench/src/worker-crash/journal-store';
 import { Fleet } from '../../../bench/src/worker-crash/worker-fleet';
 import type { WorkerProcess } from '../../../bench/src/worker-crash/worker-process';
@@ -90,4 +92,53 @@ describe.each(CRASH_STORES)('SIGTERM to a worker inside a tool call (%s)', (kind
     expect(problems).toEqual({ leases: [], fencing: [], effects: [] });
     expect(exits).toEqual([{ code: 0, signal: null }]);
   }, 60_000);
+});
+
+// The window a busy worker is always in: SIGTERM while a claim is on its way back. The claim
+// took the lease in the database; stop() must hand it back before it returns (the process exits
+// right after), or the run waits out the whole lease TTL. In process, with the claim's answer
+// delayed 200 ms on the real store; the worker's store is closed as soon as stop() returns.
+describe.each(CRASH_STORES)('stop() while a claim is in flight (%s)', (kind) => {
+  let target: DisposableCrashTarget;
+
+  beforeAll(async () => {
+    target = await openCrashTarget(kind, 'worker_stop_claim');
+  });
+  afterAll(() => target.dispose());
+
+  it('hands back the run the claim returned before stop() resolves', async () => {
+    const inner = await openStore(target.storeUrl);
+    let claimed: (lease: Lease) => void = () => undefined;
+    const claimedLease = new Promise<Lease>((resolve) => (claimed = resolve));
+    const slowAnswers = new Proxy(inner, {
+      get(store, key: keyof Store) {
+        if (key === 'claimNext')
+          return async (...args: Parameters<Store['claimNext']>) => {
+            const lease = await store.claimNext(...args);
+            if (lease) claimed(lease);
+            await new Promise((r) => setTimeout(r, 200));
+            return lease;
+          };
+        const value = store[key];
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+    const graph = defineGraph({ name: 'stop-claim', start: 'a', nodes: { a: async () => ({ next: END }) } });
+    const runId = await new Engine({ store: target.store, graph }).start('x');
+    const worker = new Worker({
+      agents: [new Engine({ store: slowAnswers, graph, leaseTtlMs: 30_000 })],
+      idlePoll: { minMs: 5, maxMs: 20 },
+    });
+    await worker.start();
+    expect((await claimedLease).runId).toBe(runId);
+
+    const report = await worker.stop(5_000);
+    const driving = worker.activeRuns;
+    await inner.close(); // what the process exiting does
+    expect(driving).toEqual([]);
+    expect(report.abandoned).toEqual([]);
+    const row = await target.store.getRun(runId);
+    expect(row?.leaseOwner ?? null).toBeNull();
+    expect(row?.status).toBe('pending');
+  });
 });
