@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -56,11 +56,38 @@ describe('a project made by kestrion init --local, installed outside the workspa
     if (!existsSync(join(REPO_ROOT, 'packages', 'cli', 'dist', 'cli.js')))
       throw new Error('packages/cli is not built: run `npm run build` at the repository root first');
     expectStep('init', run('init', work, process.execPath, [BIN, 'init', 'demo', '--local', REPO_ROOT]));
+    // better-sqlite3 compiles from source here (no prebuilt binary can be downloaded): minutes of
+    // a CI run spent on npm's and node-gyp's job, which the repository's own `npm ci` proves.
+    // So CI installs without install scripts and gives the project the addon this checkout
+    // compiled — only when both are the same version (else it is rebuilt as a user's install
+    // would). KESTRION_FULL_INSTALL=1 runs the user's install exactly, compile included.
+    const full = process.env.KESTRION_FULL_INSTALL === '1';
     expectStep(
       'npm install',
-      run('npm install', demo, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']),
+      run('npm install', demo, 'npm', [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        ...(full ? [] : ['--ignore-scripts']),
+      ]),
     );
+    if (!full) reuseCompiledAddon();
   }, 420_000);
+
+  /** Copies this checkout's compiled better-sqlite3 addon into the project when versions match. */
+  function reuseCompiledAddon(): void {
+    const versionOf = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    const ours = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+    const theirs = join(demo, 'node_modules', 'better-sqlite3');
+    const addon = join('build', 'Release', 'better_sqlite3.node');
+    if (versionOf(ours) === versionOf(theirs) && existsSync(join(ours, addon))) {
+      mkdirSync(join(theirs, 'build', 'Release'), { recursive: true });
+      copyFileSync(join(ours, addon), join(theirs, addon));
+      timings['addon reused'] = 0;
+    } else expectStep('npm rebuild', run('npm rebuild', demo, 'npm', ['rebuild', 'better-sqlite3']));
+  }
 
   afterAll(() => {
     process.stderr.write(
