@@ -1,10 +1,5 @@
-import {
-  effectiveHints,
-  mcpToolIdentity,
-  policyFromHints,
-  recordableResult,
-  resolvePolicy,
-} from '@kestrion/mcp';
+import { effectiveHints, mcpToolIdentity, policyFromHints, resolvePolicy } from '@kestrion/mcp';
+import { recordableResult } from '../../src/client/tool-result';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../../src/client/call-failure';
 import { globMatcher } from '../../src/util/glob';

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@kestrion/core';
-import { checkTokens, tokenVerifier } from '@kestrion/mcp';
+import { checkTokens } from '@kestrion/mcp';
+import { tokenVerifier } from '../../src/server/identity';
 
 describe('bearer tokens', () => {
   it('finds the identity of a known token and nothing for any other', () => {
