@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- <name...>`: runs the named benchmarks (all when none is named) and writes
- * each report to bench/results/<name>.md. Figures are ratios against a baseline measured in
- * the same run: these machines are noisy.
+ * `npm run bench -- <name...>`: runs the named benchmarks (all when none is named, except those
+ * run only by name) and writes each report to bench/results/<name>.md. Figures are ratios against
+ * a baseline measured in the same run: these machines are noisy.
  */
 type Bench = () => Promise<string>;
 
@@ -11,7 +11,11 @@ const benches: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./engine-bench.js')).runEngineBench,
   agent: async () => (await import('./agent-bench.js')).runAgentBench,
   codec: async () => (await import('./codec-bench.js')).runCodecBench,
+  scale: async () => (await import('./scale/scale-bench.js')).runScaleBench,
 };
+
+/** Run only when named: `scale` takes ~25 minutes and must have the machine to itself. */
+const byNameOnly = new Set(['scale']);
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
@@ -20,7 +24,7 @@ async function main(): Promise<void> {
     console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(benches).join(', ')}`);
     process.exit(2);
   }
-  for (const name of names.length > 0 ? names : Object.keys(benches)) {
+  for (const name of names.length > 0 ? names : Object.keys(benches).filter((n) => !byNameOnly.has(n))) {
     console.error(`bench ${name}: running`);
     const report = await (await benches[name]!())();
     console.log(report);

@@ -1,0 +1,80 @@
+import type { ScaleResults } from './scale-bench';
+import { duration, int } from './scale-stats';
+import type { TrialResult } from './scale-trial';
+import { trialFigures } from './trial-figures';
+
+const ms = (x: number | undefined): string =>
+  x !== undefined && Number.isFinite(x) ? `${Math.round(x)} ms` : '—';
+
+function timing(t: TrialResult | undefined, op: string) {
+  return t ? trialFigures(t).timings.find((x) => x.op === op) : undefined;
+}
+
+/** The share of a configuration's worker time spent waiting on claims (all workers). */
+function claimShare(t: TrialResult): number {
+  const claim = timing(t, 'store.claimNext');
+  return (claim?.totalMs ?? NaN) / (t.elapsedMs * t.options.workers);
+}
+
+function named(list: TrialResult[], name: string): TrialResult | undefined {
+  return list.find((t) => t.options.name === name);
+}
+
+/** What the figures say about where scaling stops, each with the numbers it rests on. */
+export function scaleFindings(r: ScaleResults): string[] {
+  const out: string[] = [];
+  const a = r.active;
+  if (a && Number.isFinite(a.allActiveAfterMs)) {
+    const claim = a.worker.timings.find((t) => t.op === 'store.claimNext');
+    out.push(
+      `**One claim at a time per worker.** \`Worker\` awaits each \`claimNext\` before it asks for the next run, so a worker starts runs no faster than one claim round trip each, whatever its \`concurrency\`: the active test claimed ${int(a.options.runs)} runs in ${duration(a.allActiveAfterMs)} (${(a.options.runs / (a.allActiveAfterMs / 1000)).toFixed(0)}/s; \`claimNext\` p50 ${ms(claim?.p50Ms)}, p99 ${ms(claim?.p99Ms)} — each claim is a committed UPDATE, fsynced). In the configurations every run is claimed at least twice (submitted, approved) plus once per throttle.`,
+    );
+  }
+  const pg1 = named(r.scaling, 'PostgreSQL, 1 worker');
+  const pg4 = named(r.scaling, 'PostgreSQL, 4 workers');
+  const free1 = named(r.scaling, 'PostgreSQL, no quota, 1 worker');
+  const free4 = named(r.scaling, 'PostgreSQL, no quota, 4 workers');
+  if (pg1 && pg4) {
+    const r1 = timing(pg1, 'quota.reserve');
+    const r4 = timing(pg4, 'quota.reserve');
+    const noQuota =
+      free1 && free4
+        ? ` Without the quota wrapper the same 4 workers took ${duration(free4.elapsedMs)} against 1 worker's ${duration(free1.elapsedMs)} (${(free1.elapsedMs / free4.elapsedMs).toFixed(2)}×).`
+        : '';
+    out.push(
+      `**On PostgreSQL every model call queues on one row lock.** \`PostgresQuotaStore.reserve\` is one transaction of up to 7 statements that holds \`select … for update\` on the bucket's row until it commits (fsync included), so every reservation of the bucket — granted or refused — waits for the one before, across all workers; the lock is held across each statement's round trip and the reserving worker's event-loop turns. \`quota.reserve\` p50 / p99: ${ms(r1?.p50Ms)} / ${ms(r1?.p99Ms)} with 1 worker, ${ms(r4?.p50Ms)} / ${ms(r4?.p99Ms)} with 4, with a quota that never refuses. Adding workers adds waiters, not throughput: 4 workers took ${duration(pg4.elapsedMs)} against 1 worker's ${duration(pg1.elapsedMs)}.${noQuota}`,
+    );
+  }
+  if (free1 && free4) {
+    const t = (x: TrialResult, op: string) => timing(x, op)?.p50Ms;
+    out.push(
+      `**Two shared cores.** With no quota store in the way (PostgreSQL, no quota), 4 workers against 1: ${(free1.elapsedMs / free4.elapsedMs).toFixed(2)}×. During the 4-worker run the machine's CPU was ${Math.round(free4.machineBusy * 100)}% busy (every process: the workers, the approver, the server, PostgreSQL's backends and other engineers' tests; load average ${free4.loadAfter.toFixed(1)} at the end), against ${Math.round(free1.machineBusy * 100)}% with 1 worker. The one worker spent ${Math.round(claimShare(free1) * 100)}% of the run waiting on \`claimNext\` (its claims are sequential, see above); four claim in parallel, but per call \`store.append\` p50 went from ${ms(t(free1, 'store.append'))} to ${ms(t(free4, 'store.append'))} and \`claimNext\` p50 from ${ms(t(free1, 'store.claimNext'))} to ${ms(t(free4, 'store.claimNext'))}: more processes on two cores queue for the same CPUs and the same WAL flushes. The 3× bar needs cores (and a disk) the workers do not share; it cannot be shown on this machine.`,
+    );
+  }
+  const sq1 = named(r.scaling, 'SQLite, 1 worker');
+  if (sq1) {
+    const f = trialFigures(sq1);
+    const http = f.timings.find((t) => t.op === 'model.complete');
+    const append = f.timings.find((t) => t.op === 'store.append');
+    out.push(
+      `**SQLite blocks the worker's event loop.** better-sqlite3 is synchronous and a commit under synchronous FULL waits for its fsync on the main thread, so while a worker's runs commit, nothing else in the process moves — HTTP answers included. SQLite, 1 worker (quota not binding): event-loop delay p99 ${ms(f.loopDelayP99Ms)}; \`store.append\` p50 ${ms(append?.p50Ms)}, ${int(append?.count ?? 0)} appends; the OpenAI call took p50 ${ms(http?.p50Ms)} / p99 ${ms(http?.p99Ms)} in the worker against the server's ${sq1.options.latencyMs[0]}–${sq1.options.latencyMs[1]} ms, at ${Math.round(f.cpuShare * 100)}% CPU. Several worker processes spread the waiting (each blocks only itself) but then contend for the file's write lock.`,
+    );
+  }
+  const busy = [...r.quota, ...r.scaling].filter(
+    (t) => t.options.store === 'sqlite' && t.workers.some((w) => w.errors > 0),
+  );
+  if (busy.length > 0) {
+    const example = busy.flatMap((t) => t.workers.flatMap((w) => w.firstErrors))[0] ?? '';
+    out.push(
+      `**SQLite with several processes: writes time out on the file lock.** ${busy
+        .map(
+          (t) =>
+            `${t.options.name} (${t.options.limits?.requestsPerMinute === 10_000_000 ? 'quota not binding' : 'quota-bound'}): ${int(trialFigures(t).driveErrors)} drives threw`,
+        )
+        .join(
+          '; ',
+        )}, e.g. \`${example.replace(/^[^:]+: /, '').slice(0, 220)}\`. Such a drive leaves its lease to lapse, so its run waits out the 30 s lease TTL before another claim picks it up; nothing is lost (every run completed), but it shows in the completion time and the p99s.`,
+    );
+  }
+  return out;
+}
