@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '../errors';
+import { ConcurrencyError, StoreError } from '../errors';
 import { encodeEventData, redactForStore } from '../store/event-codec';
 import type { EventCost, NewEvent, StoredEvent } from '../events/envelope';
 import type { ErrorInfo, EventPayloads, WaitingReason } from '../events/event-types';
@@ -9,6 +9,9 @@ import type { RunState } from '../state/run-state';
 import type { Lease, Store } from '../store/store';
 import type { Json } from '../util/json';
 import { runEnding } from './run-ending';
+
+/** Times an append that failed with a retryable StoreError is sent again (100, 200, 400 ms apart). */
+const STORE_RESENDS = 3;
 
 /** Watches a run as it is driven: durable events as they land, model text as it streams. */
 export interface RunObserver {
@@ -208,6 +211,7 @@ export class RunWriter {
   }
 
   private async commit(all: NewEvent[], deferredCount: number): Promise<StoredEvent[]> {
+    let resends = 0;
     for (let rebase = 0; ; rebase++) {
       try {
         const before = this.durableSeq;
@@ -228,6 +232,15 @@ export class RunWriter {
           await this.saveSnapshot();
         return stored;
       } catch (error) {
+        // A connection lost mid-append (a terminated backend, a failover): the append may or
+        // may not have committed. The same events are sent again — the store answers a re-sent
+        // append it already holds as a duplicate — so a tool's outcome is not lost to a blip
+        // (the run would park outcome_unknown for a person). Bounded; the lease still fences it.
+        if (error instanceof StoreError && error.retryable && resends < STORE_RESENDS) {
+          await new Promise((r) => setTimeout(r, 100 * 2 ** resends++));
+          rebase--;
+          continue;
+        }
         if (!(error instanceof ConcurrencyError) || rebase >= 3 || !(await this.absorbForeign())) throw error;
       }
     }
