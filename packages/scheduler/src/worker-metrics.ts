@@ -1,3 +1,4 @@
+import type { QuotaStore } from '@kestrion/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Queue depth by run status, counted by the store when Prometheus scrapes. */
@@ -18,6 +19,11 @@ export class WorkerMetrics {
   readonly driveSeconds: Histogram;
   readonly claimLatency: Histogram<'kind'>;
   readonly quotaWaits: Counter<'bucket'>;
+  readonly providerErrors: Counter<'code'>;
+  private queueDepth: QueueDepth | undefined;
+  private quota: QuotaStore | undefined;
+  private readonly buckets = new Set<string>();
+  private quotaNow: () => number = Date.now;
 
   constructor(options: { registry?: Registry; queueDepth?: QueueDepth } = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
@@ -66,17 +72,64 @@ export class WorkerMetrics {
       labelNames: ['bucket'],
       registers,
     });
-    const queueDepth = options.queueDepth;
-    if (queueDepth)
-      new Gauge({
-        name: 'kestrion_queue_depth',
-        help: 'Runs in the store by status (counted at scrape time).',
-        labelNames: ['status'],
-        registers,
-        async collect() {
-          for (const [status, count] of Object.entries(await queueDepth())) this.set({ status }, count);
-        },
-      });
+    this.providerErrors = new Counter({
+      name: 'kestrion_provider_errors_total',
+      help: 'Model calls that failed in runs this worker drove (llm.failed), by error code (quota_exhausted: a full shared quota).',
+      labelNames: ['code'],
+      registers,
+    });
+    this.queueDepth = options.queueDepth;
+    const queueDepth = () => this.queueDepth;
+    const quotaSource = () => ({ quota: this.quota, buckets: this.buckets, now: this.quotaNow() });
+    new Gauge({
+      name: 'kestrion_queue_depth',
+      help: 'Runs in the store by status (counted at scrape time).',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const count = queueDepth();
+        if (!count) return;
+        this.reset();
+        for (const [status, n] of Object.entries(await count())) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'kestrion_quota_usage',
+      help: 'A shared provider quota bucket now, read from the store at scrape time: requests and tokens counted in its window, calls in flight, seconds until a 429 pause ends.',
+      labelNames: ['bucket', 'measure'],
+      registers,
+      async collect() {
+        const { quota, buckets, now } = quotaSource();
+        if (!quota) return;
+        for (const bucket of buckets) {
+          const u = await quota.usage(bucket, now);
+          this.set({ bucket, measure: 'requests' }, u.requests);
+          this.set({ bucket, measure: 'tokens' }, u.tokens);
+          this.set({ bucket, measure: 'in_flight' }, u.inFlight);
+          this.set(
+            { bucket, measure: 'paused_seconds' },
+            Math.max(0, ((u.pausedUntilMs ?? now) - now) / 1000),
+          );
+        }
+      },
+    });
+  }
+
+  /** Where `kestrion_queue_depth` is counted (the worker sets its store's count, when it has one). */
+  countQueueWith(queueDepth: QueueDepth): void {
+    this.queueDepth ??= queueDepth;
+  }
+
+  /** Reports the usage of these quota buckets (and of any bucket a run is later throttled on). */
+  watchQuota(quota: QuotaStore, buckets: Iterable<string> = [], now: () => number = Date.now): void {
+    this.quota = quota;
+    this.quotaNow = now;
+    for (const b of buckets) this.buckets.add(b);
+  }
+
+  /** A bucket a run was throttled on: reported from now on when a quota store is watched. */
+  sawBucket(bucket: string): void {
+    this.buckets.add(bucket);
   }
 
   /** The Prometheus text exposition of every metric in the registry. */

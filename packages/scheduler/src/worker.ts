@@ -1,6 +1,15 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, type Engine, type Lease, type RunRecord, type RunView } from '@kestrion/core';
+import {
+  ConfigurationError,
+  type Engine,
+  type ErrorInfo,
+  type Lease,
+  type QuotaStore,
+  type RunObserver,
+  type RunRecord,
+  type RunView,
+} from '@kestrion/core';
 import { IdleWait } from './idle-wait';
 import type { RunnableWakeups } from './runnable-wakeups';
 import { type WorkerAgent, type WorkerEngines, resolveEngines } from './worker-agents';
@@ -27,6 +36,12 @@ export interface WorkerOptions {
   wakeups?: RunnableWakeups;
   /** Metrics to record into (default: a registry of the worker's own; `worker.metrics`). */
   metrics?: WorkerMetrics;
+  /**
+   * The shared quota store the agents' providers use (`withQuota`), and the buckets
+   * (`provider:model`) to report in `kestrion_quota_usage`; a bucket a run is throttled on is
+   * added on its own.
+   */
+  quota?: { store: QuotaStore; buckets?: string[] };
   /** Told about every failed claim and drive (the run's lease is left to lapse; it is retried after its TTL). */
   onError?: (error: unknown, runId?: string) => void;
   /** Epoch ms (default `Date.now`); the engines keep their own clocks for the runs. */
@@ -68,6 +83,7 @@ export class Worker {
   private status: WorkerState = 'new';
   private claimStartedAt: number | undefined;
   private lastClaimOk = false;
+  private readonly observer: RunObserver;
 
   constructor(private readonly options: WorkerOptions) {
     const concurrency = options.concurrency ?? 16;
@@ -89,6 +105,16 @@ export class Worker {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:worker-${randomUUID().slice(0, 8)}`;
     this.metrics = options.metrics ?? new WorkerMetrics();
     this.metrics.slots.set(concurrency);
+    if (options.quota) this.metrics.watchQuota(options.quota.store, options.quota.buckets, this.now);
+    // Provider errors of the runs this worker drives, from the events as they commit.
+    const providerErrors = this.metrics.providerErrors;
+    this.observer = {
+      onEvents(events) {
+        for (const e of events)
+          if (e.type === 'llm.failed')
+            providerErrors.inc({ code: (e.data as { error: ErrorInfo }).error.code });
+      },
+    };
   }
 
   get state(): WorkerState {
@@ -122,6 +148,8 @@ export class Worker {
     this.status = 'running';
     try {
       this.engines = await resolveEngines(this.options.agents);
+      const store = this.engines.store;
+      if (store.countRunsByStatus) this.metrics.countQueueWith(() => store.countRunsByStatus!());
       if (this.options.wakeups)
         this.unsubscribe = await this.options.wakeups.subscribe(() => this.idle.notify());
     } catch (error) {
@@ -219,7 +247,10 @@ export class Worker {
     const drive = this.driveClaimed(engines, lease, claimedAt)
       .then((view) => {
         // Throttled by a full provider quota: the run holds nothing until the bucket has room.
-        if (view.throttled) this.metrics.quotaWaits.inc({ bucket: view.throttled.bucket });
+        if (view.throttled) {
+          this.metrics.quotaWaits.inc({ bucket: view.throttled.bucket });
+          this.metrics.sawBucket(view.throttled.bucket);
+        }
         this.metrics.driven.inc({ outcome: view.throttled ? 'waiting_for_quota' : view.status });
       })
       .catch((error: unknown) => {
@@ -257,7 +288,7 @@ export class Worker {
         `claimed run ${lease.runId} belongs to no agent of this worker (${engines.names.join(', ')})`,
       );
     }
-    return engine.drive(lease, undefined, { stopBetweenSteps: this.stopping.signal });
+    return engine.drive(lease, this.observer, { stopBetweenSteps: this.stopping.signal });
   }
 }
 

@@ -133,7 +133,12 @@ describe('Worker and the queue', () => {
       });
     const ids = await Promise.all([1, 2, 3].map((i) => engine().start(`q${i}`)));
     const w = await started(
-      new Worker({ agents: [engine()], now: () => clock.now(), idlePoll: { minMs: 5, maxMs: 10 } }),
+      new Worker({
+        agents: [engine()],
+        now: () => clock.now(),
+        idlePoll: { minMs: 5, maxMs: 10 },
+        quota: { store: quota },
+      }),
     );
     const statusOf = async () => (await Promise.all(ids.map((id) => store.getRun(id)))).map((r) => r?.status);
     await until(async () => (await statusOf()).filter((s) => s === 'completed').length === 2);
@@ -148,6 +153,10 @@ describe('Worker and the queue', () => {
     expect(await w.metrics.text()).toMatch(
       /kestrion_worker_runs_driven_total\{outcome="waiting_for_quota"\} [1-9]/,
     );
+    const text = await w.metrics.text();
+    // The denial as a provider error, and the bucket's window read from the quota store.
+    expect(text).toMatch(/^kestrion_provider_errors_total\{code="quota_exhausted"\} [1-9]/m);
+    expect(text).toMatch(/^kestrion_quota_usage\{bucket="scripted:m",measure="requests"\} 2$/m);
     clock.advance(62_000);
     await until(async () => (await statusOf()).every((s) => s === 'completed'));
   });

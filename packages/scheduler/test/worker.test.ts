@@ -143,6 +143,8 @@ describe('Worker', () => {
       expect(metrics).toMatch(/^kestrion_worker_claims_total 3$/m);
       expect(metrics).toMatch(/^kestrion_worker_runs_driven_total\{outcome="completed"\} 3$/m);
       expect(metrics).toMatch(/^kestrion_worker_claim_latency_seconds_count\{kind="new"\} 3$/m);
+      // Counted by the store at scrape time.
+      expect(metrics).toMatch(/^kestrion_queue_depth\{status="completed"\} 3$/m);
       expect((await fetch(url('/nope'))).status).toBe(404);
       expect((await fetch(url('/metrics'), { method: 'POST' })).status).toBe(405);
       await worker.stop(1_000);

@@ -10,6 +10,7 @@ import {
   type Redactor,
   type RunPage,
   type RunRecord,
+  type RunStatus,
   type Snapshot,
   type Store,
   type StoredEvent,
@@ -101,6 +102,18 @@ export class KyselyStore implements Store {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     assertValidRunId(runId);
     return this.translated(this.dialect.reads.run(runId), runId);
+  }
+
+  async countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    // The status index answers this without reading rows.
+    const rows = await this.translated(
+      this.db
+        .selectFrom('kestrion_runs')
+        .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+        .groupBy('status')
+        .execute(),
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {

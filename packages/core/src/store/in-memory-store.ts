@@ -1,6 +1,6 @@
 import '../util/async-dispose';
 import { ConcurrencyError, LeaseLostError, RunBusyError, RunEndedError, RunNotFoundError } from '../errors';
-import { isTerminal } from '../state/run-state';
+import { isTerminal, type RunStatus } from '../state/run-state';
 import type { NewEvent, RawEventRow, StoredEvent } from '../events/envelope';
 import { defaultEventRegistry } from '../events/event-registry';
 import {
@@ -150,6 +150,12 @@ export class InMemoryStore implements Store {
     assertValidRunId(runId);
     const r = this.runs.get(runId);
     return r && copyRecord(r);
+  }
+
+  async countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    const counts: Partial<Record<RunStatus, number>> = {};
+    for (const r of this.runs.values()) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    return counts;
   }
 
   async listRuns(q: ListRunsQuery = {}): Promise<RunPage> {

@@ -207,6 +207,11 @@ export interface Store {
   loadSnapshot(runId: string, foldVersion: number, maxSeq?: number): Promise<Snapshot | undefined>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   listRuns(query?: ListRunsQuery): Promise<RunPage>;
+  /**
+   * How many runs are in each status (statuses with none are absent), e.g. for a queue-depth
+   * metric. Optional: a worker without it reports no queue depth.
+   */
+  countRunsByStatus?(): Promise<Partial<Record<RunStatus, number>>>;
   acquireLease(runId: string, request: LeaseRequest): Promise<Lease>;
   renewLease(lease: Lease, request: Omit<LeaseRequest, 'owner'>): Promise<Lease>;
   /** Releases the lease if still held; a lease already lost is a no-op. */

@@ -19,6 +19,25 @@ export function queueContract(ctx: ContractContext): void {
       return out;
     }
 
+    it('counts runs by status (countRunsByStatus), the figure a queue-depth metric reports', async () => {
+      const s = ctx.store();
+      if (!s.countRunsByStatus) return; // optional in the port; the stores here all have it
+      const before = await s.countRunsByStatus();
+      const agent = agentName();
+      const parked = ctx.newRunId('count');
+      await s.append(ctx.newRunId('count'), 0, [started(agent)]);
+      await s.append(ctx.newRunId('count'), 0, [started(agent)]);
+      await s.append(parked, 0, [
+        started(agent),
+        entered('a', 1),
+        ev('run.waiting', { reason: 'input', node: 'a' }),
+      ]);
+      const after = await s.countRunsByStatus();
+      expect((after.pending ?? 0) - (before.pending ?? 0)).toBe(2);
+      expect((after.waiting_on_human ?? 0) - (before.waiting_on_human ?? 0)).toBe(1);
+      expect(Object.values(after).every((n) => Number.isInteger(n) && (n as number) > 0)).toBe(true);
+    });
+
     it('claims the highest priority first, then the oldest run, and records both on the row', async () => {
       const s = ctx.store();
       const agent = agentName();
