@@ -8,7 +8,8 @@ const config: Config = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleNameMapper: {
-    '^@kestrion/(core|store|testing|agent|anthropic|openai|ollama|scheduler|mcp)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@kestrion/(core|store|testing|agent|anthropic|openai|ollama|scheduler|mcp)$':
+      '<rootDir>/packages/$1/src/index.ts',
     '^@kestrion/core/(store-kit|provider-kit)$': '<rootDir>/packages/core/src/$1.ts',
     '^@kestrion/compiler$': '<rootDir>/compiler/src/index.ts',
     '^kestrion$': '<rootDir>/packages/cli/src/index.ts',
