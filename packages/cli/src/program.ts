@@ -52,7 +52,7 @@ export function buildProgram(state: CliState): Command {
     writeOut: (s) => state.io.stdout.write(s),
     writeErr: (s) => state.io.stderr.write(s),
   });
-  registerInitCommand(program);
+  registerInitCommand(program, state);
   registerCompileCommand(program, state);
   registerMigrateCommand(program, state);
   registerRunCommand(program, state);
@@ -67,8 +67,8 @@ export function buildProgram(state: CliState): Command {
   registerShowCommand(program, state);
   registerTraceCommand(program, state);
   registerWorkerCommand(program, state);
-  registerMcpCommand(program);
-  registerDeployCommand(program);
+  registerMcpCommand(program, state);
+  registerDeployCommand(program, state);
   // Subcommands report parse errors through exitOverride too (they inherit it when added after).
   for (const c of program.commands)
     c.exitOverride().configureOutput({
