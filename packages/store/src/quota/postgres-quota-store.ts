@@ -23,10 +23,16 @@ import {
   toQuotaTotals,
 } from './quota-rows';
 
+interface ReserveRow extends TotalsRow {
+  granted: boolean;
+  paused_until_ms: string | null;
+}
+
 /**
- * The QuotaStore on PostgreSQL. A reservation is one transaction that locks its bucket's row
- * (created on first use), so reservations of one bucket queue on the server while other
- * buckets go on; it deletes what no longer counts, sums the window and inserts. Settling,
+ * The QuotaStore on PostgreSQL. A reservation is one call of `kestrion_quota_reserve`
+ * (migration 0008), whose transaction locks its bucket's row (created on first use) while it
+ * deletes what no longer counts, sums the window and inserts: reservations of one bucket queue
+ * on the server for the function's run time only, while other buckets go on. Settling,
  * releasing and pausing are single statements that take no bucket lock: each can only make
  * the next reservation see more (a later settle time, a longer pause) or drop a reservation
  * the provider never processed.
@@ -34,6 +40,7 @@ import {
 export class PostgresQuotaStore implements QuotaStore {
   private readonly buckets: ReturnType<typeof sql.raw>;
   private readonly reservations: ReturnType<typeof sql.raw>;
+  private readonly reserveFunction: ReturnType<typeof sql.raw>;
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -43,6 +50,7 @@ export class PostgresQuotaStore implements QuotaStore {
     const q = schema === undefined ? '' : `"${schema}".`;
     this.buckets = sql.raw(`${q}kestrion_quota_buckets`);
     this.reservations = sql.raw(`${q}kestrion_quota_reservations`);
+    this.reserveFunction = sql.raw(`${q}kestrion_quota_reserve`);
   }
 
   async reserve(
@@ -52,39 +60,31 @@ export class PostgresQuotaStore implements QuotaStore {
   ): Promise<QuotaGrant | QuotaDenial> {
     assertReservable(bucket, limits, request.tokens);
     const { id, tokens, now } = request;
-    const B = this.buckets;
-    const R = this.reservations;
+    const expiresAtMs = now + (request.holdMs ?? QUOTA_DEFAULT_HOLD_MS);
+    const { requestsPerMinute: rpm, tokensPerMinute: tpm, concurrentRequests: concurrent } = limits;
     try {
-      return await this.db.transaction().execute(async (tx) => {
-        await sql`insert into ${B} (bucket) values (${bucket}) on conflict do nothing`.execute(tx);
-        const { rows: locked } = await sql<{ paused_until_ms: string | null }>`
-          select paused_until_ms from ${B} where bucket = ${bucket} for update`.execute(tx);
-        await sql`delete from ${R} where bucket = ${bucket}
-          and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} <= ${now}`.execute(tx);
-        const { rows: held } = await sql`select 1 from ${R} where bucket = ${bucket} and id = ${id}`.execute(
-          tx,
+      // One call: the bucket's row is locked only while the function runs (migration 0008).
+      const { rows } =
+        await sql<ReserveRow>`select * from ${this.reserveFunction}(${bucket}, ${id}, ${tokens},
+        ${now}, ${expiresAtMs}, ${rpm ?? null}, ${tpm ?? null}, ${concurrent ?? null}, ${COUNTED_FOR_MS})`.execute(
+          this.db,
         );
-        if (held.length > 0) return { granted: true, id } as const;
-        const { rows } = await sql<TotalsRow>`
-          select count(*) as requests, coalesce(sum(tokens), 0) as tokens,
-            count(*) filter (where settled_at_ms is null and expires_at_ms > ${now}) as in_flight
-          from ${R} where bucket = ${bucket}
-            and coalesce(settled_at_ms, expires_at_ms) + ${COUNTED_FOR_MS} > ${now}`.execute(tx);
-        const paused = pauseAt(locked[0]?.paused_until_ms, now);
-        if (quotaRefusals(limits, toQuotaTotals(rows[0]), paused, request).length > 0) {
-          // Settles and releases take no bucket lock: one may have committed since the sums.
-          // Decide again on the rows as they are now (the lock keeps reservations out).
-          const { rows: current } = await sql<EntryRow>`
-            select tokens, settled_at_ms, expires_at_ms from ${R} where bucket = ${bucket}`.execute(tx);
-          const entries = current.map(toQuotaEntry);
-          const refusals = quotaRefusals(limits, quotaTotals(entries, now), paused, request);
-          if (refusals.length > 0) return quotaDenial(limits, refusals, entries, paused, request);
-        }
-        const expiresAtMs = now + (request.holdMs ?? QUOTA_DEFAULT_HOLD_MS);
-        await sql`insert into ${R} (bucket, id, tokens, expires_at_ms)
-          values (${bucket}, ${id}, ${tokens}, ${expiresAtMs})`.execute(tx);
-        return { granted: true, id } as const;
-      });
+      const row = rows[0];
+      if (row?.granted) return { granted: true, id };
+      // Refused: when it can be admitted, from the rows as they are now (no lock is needed for
+      // advice; a retry is decided by the function again).
+      const paused = pauseAt(row?.paused_until_ms ?? null, now);
+      const { rows: current } = await sql<EntryRow>`
+        select tokens, settled_at_ms, expires_at_ms from ${this.reservations} where bucket = ${bucket}`.execute(
+        this.db,
+      );
+      const entries = current.map(toQuotaEntry);
+      let refusals = quotaRefusals(limits, quotaTotals(entries, now), paused, request);
+      // Something settled or was released since the function decided: its own sums say why.
+      if (refusals.length === 0 && row) refusals = quotaRefusals(limits, toQuotaTotals(row), paused, request);
+      if (refusals.length === 0) refusals = ['concurrency'];
+      const denial = quotaDenial(limits, refusals, entries, paused, request);
+      return { ...denial, retryAtMs: Math.max(denial.retryAtMs, now + 1) };
     } catch (error) {
       throw this.translate(error);
     }
