@@ -26,6 +26,8 @@ export interface RunsAnalysis {
   /** `approval.granted` `at` to the next event of the run (the resumed driver's first). */
   approvalToResumedMs: number[];
   throttles: number;
+  /** Per `run.throttled`: its `untilMs` (the quota has room) to the run's next event `at` (claimed, driven again). */
+  dueToResumedMs: number[];
   /** Runs throttled at least once, and the most throttles of one run. */
   throttledRuns: number;
   maxThrottlesPerRun: number;
@@ -53,6 +55,7 @@ export async function analyseRuns(store: Store, runIds: readonly string[]): Prom
     events: 0,
     approvalToResumedMs: [],
     throttles: 0,
+    dueToResumedMs: [],
     throttledRuns: 0,
     maxThrottlesPerRun: 0,
     gaps: [],
@@ -74,6 +77,10 @@ export async function analyseRuns(store: Store, runIds: readonly string[]): Prom
       const from = (events[i - 1] as StoredEvent).type;
       const gap = (at[i] as number) - (at[i - 1] as number);
       if (from === 'approval.granted') out.approvalToResumedMs.push(gap);
+      if (from === 'run.throttled')
+        out.dueToResumedMs.push(
+          (at[i] as number) - ((events[i - 1] as StoredEvent).data as { untilMs: number }).untilMs,
+        );
       const kind = `${from} → ${(events[i] as StoredEvent).type}`;
       const list = gaps.get(kind) ?? [];
       list.push(gap);

@@ -52,12 +52,13 @@ export function scaleFindings(r: ScaleResults): string[] {
     );
   }
   const sq1 = named(r.scaling, 'SQLite, 1 worker');
-  if (sq1) {
+  const pgRef = free1 ?? pg1;
+  if (sq1 && pgRef) {
     const f = trialFigures(sq1);
-    const http = f.timings.find((t) => t.op === 'model.complete');
-    const append = f.timings.find((t) => t.op === 'store.append');
+    const g = trialFigures(pgRef);
+    const http = (x: typeof f) => x.timings.find((t) => t.op === 'model.complete');
     out.push(
-      `**SQLite blocks the worker's event loop.** better-sqlite3 is synchronous and a commit under synchronous FULL waits for its fsync on the main thread, so while a worker's runs commit, nothing else in the process moves — HTTP answers included. SQLite, 1 worker (quota not binding): event-loop delay p99 ${ms(f.loopDelayP99Ms)}; \`store.append\` p50 ${ms(append?.p50Ms)}, ${int(append?.count ?? 0)} appends; the OpenAI call took p50 ${ms(http?.p50Ms)} / p99 ${ms(http?.p99Ms)} in the worker against the server's ${sq1.options.latencyMs[0]}–${sq1.options.latencyMs[1]} ms, at ${Math.round(f.cpuShare * 100)}% CPU. Several worker processes spread the waiting (each blocks only itself) but then contend for the file's write lock.`,
+      `**SQLite runs on the worker's event loop.** better-sqlite3 is synchronous: every statement, commit and fsync runs on the main thread, so while a worker is inside SQLite nothing else in the process moves — HTTP answers included. SQLite, 1 worker (quota not binding): event-loop delay p99 ${ms(f.loopDelayP99Ms)} at ${Math.round(f.cpuShare * 100)}% of a core, and the OpenAI call took p50 ${ms(http(f)?.p50Ms)} / p99 ${ms(http(f)?.p99Ms)} in the worker for a server answering in ${sq1.options.latencyMs[0]}–${sq1.options.latencyMs[1]} ms; ${pgRef.options.name}: event-loop delay p99 ${ms(g.loopDelayP99Ms)}, the same call p50 ${ms(http(g)?.p50Ms)} / p99 ${ms(http(g)?.p99Ms)}. It is still the fastest store for one worker here (no network round trips); several worker processes spread that waiting, but then queue for the file's one write lock.`,
     );
   }
   const busy = [...r.quota, ...r.scaling].filter(

@@ -8,6 +8,12 @@ export interface TrialFigures {
   elapsedMs: number;
   /** Steady-rate minimum: max(requests / rpm, tokens / tpm), in ms; NaN without a quota. */
   minimumMs: number;
+  /**
+   * The earliest the window rule allows with bursts: a window takes its whole quota at once and
+   * frees it 61 s after it settles, so the last of ⌈n ÷ limit⌉ batches starts at least
+   * (⌈n ÷ limit⌉ − 1) × 61 s after the first (requests or tokens, whichever is later).
+   */
+  burstMinimumMs: number;
   requests: number;
   tokens: number;
   peakRequests: number;
@@ -49,6 +55,11 @@ function mergeTimings(lists: CallTiming[][]): CallTiming[] {
   return [...byOp.values()].sort((a, b) => b.totalMs - a.totalMs);
 }
 
+/** (⌈n ÷ limit⌉ − 1) windows of 61 s (the quota's window and margin); NaN without a limit. */
+function batches(n: number, limit: number | undefined): number {
+  return limit ? (Math.ceil(n / limit) - 1) * 61_000 : NaN;
+}
+
 export function trialFigures(r: TrialResult): TrialFigures {
   const limits = r.options.limits;
   const minutes = (n: number, perMinute: number | undefined) => (perMinute ? n / perMinute : NaN);
@@ -61,6 +72,10 @@ export function trialFigures(r: TrialResult): TrialFigures {
   return {
     elapsedMs: r.elapsedMs,
     minimumMs: minimumMin * 60_000,
+    burstMinimumMs: Math.max(
+      batches(r.server.requests, limits?.requestsPerMinute),
+      batches(r.server.tokens, limits?.tokensPerMinute),
+    ),
     requests: r.server.requests,
     tokens: r.server.tokens,
     peakRequests: r.server.peakWindow.requests,

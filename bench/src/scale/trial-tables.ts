@@ -1,4 +1,4 @@
-import { duration, int, mib, pct } from './scale-stats';
+import { duration, int, mib, pct, quantile } from './scale-stats';
 import type { TrialResult } from './scale-trial';
 import { type TrialFigures, trialFigures } from './trial-figures';
 
@@ -27,7 +27,7 @@ const COMMON: Row[] = [
     (_, f) => `${ms(f.approvalP50Ms)} / ${ms(f.approvalP99Ms)}`,
   ],
   [
-    'claim latency `resumed`, p50 / p99 (histogram bucket bound)',
+    'worker histogram claim latency `resumed` (approvals and throttles over), p50 / p99, bucket bound',
     (_, f) => `≤ ${ms(f.histogramP50Ms)} / ≤ ${ms(f.histogramP99Ms)}`,
   ],
   ['peak RSS of a worker (max over workers)', (_, f) => mib(f.peakRssBytes)],
@@ -53,6 +53,13 @@ const QUOTA_ROWS: Row[] = [
   ['minimum the quota allows at its steady rate', (_, f) => duration(f.minimumMs)],
   ['completion ÷ that minimum', (_, f) => `${(f.elapsedMs / f.minimumMs).toFixed(2)}×`],
   [
+    'earliest the window rule allows with bursts ((⌈requests ÷ quota⌉ − 1) × 61 s); completion ÷ it',
+    (_, f) =>
+      f.burstMinimumMs > 0
+        ? `${duration(f.burstMinimumMs)}; ${(f.elapsedMs / f.burstMinimumMs).toFixed(2)}×`
+        : '— (one window holds every request)',
+  ],
+  [
     'peak window ÷ quota: requests / tokens',
     (r, f) =>
       `${pct(f.peakRequests / (r.options.limits?.requestsPerMinute ?? NaN))} / ${pct(f.peakTokens / (r.options.limits?.tokensPerMinute ?? NaN))}`,
@@ -61,6 +68,10 @@ const QUOTA_ROWS: Row[] = [
   [
     'throttles (`run.throttled`); runs throttled; most on one run',
     (r) => `${int(r.runs.throttles)}; ${int(r.runs.throttledRuns)}; ${r.runs.maxThrottlesPerRun}`,
+  ],
+  [
+    'throttle over (`untilMs`) → resumed (next event `at`), p50 / p99',
+    (r) => `${ms(quantile(r.runs.dueToResumedMs, 0.5))} / ${ms(quantile(r.runs.dueToResumedMs, 0.99))}`,
   ],
 ];
 
