@@ -37,12 +37,12 @@ export function scaleFindings(r: ScaleResults): string[] {
   if (pg1 && pg4) {
     const r1 = timing(pg1, 'quota.reserve');
     const r4 = timing(pg4, 'quota.reserve');
-    const noQuota =
+    const cost =
       free1 && free4
-        ? ` Without the quota wrapper the same 4 workers took ${duration(free4.elapsedMs)} against 1 worker's ${duration(free1.elapsedMs)} (${(free1.elapsedMs / free4.elapsedMs).toFixed(2)}×).`
+        ? ` What the quota store costs a run here: 1 worker ${duration(pg1.elapsedMs)} with it against ${duration(free1.elapsedMs)} without; 4 workers ${duration(pg4.elapsedMs)} against ${duration(free4.elapsedMs)}.`
         : '';
     out.push(
-      `**On PostgreSQL every model call queues on one row lock.** \`PostgresQuotaStore.reserve\` is one transaction of up to 7 statements that holds \`select … for update\` on the bucket's row until it commits (fsync included), so every reservation of the bucket — granted or refused — waits for the one before, across all workers; the lock is held across each statement's round trip and the reserving worker's event-loop turns. \`quota.reserve\` p50 / p99: ${ms(r1?.p50Ms)} / ${ms(r1?.p99Ms)} with 1 worker, ${ms(r4?.p50Ms)} / ${ms(r4?.p99Ms)} with 4, with a quota that never refuses. Adding workers adds waiters, not throughput: 4 workers took ${duration(pg4.elapsedMs)} against 1 worker's ${duration(pg1.elapsedMs)}.${noQuota}`,
+      `**On PostgreSQL every model call takes one row lock.** \`PostgresQuotaStore.reserve\` is one transaction of up to 7 statements that holds \`select … for update\` on the bucket's row until it commits (fsync included), so the reservations of a bucket — granted or refused — go one at a time across all workers, and the lock is held across each statement's round trip and the reserving worker's event-loop turns. \`quota.reserve\` p50 / p99 with a quota that never refuses: ${ms(r1?.p50Ms)} / ${ms(r1?.p99Ms)} with 1 worker, ${ms(r4?.p50Ms)} / ${ms(r4?.p99Ms)} with 4 — more reservers, longer queue. The bucket grants at most one reservation per lock hold, whatever the number of workers: that, not the workers, is the ceiling of a shared quota on PostgreSQL, and it falls as the machine gets busier.${cost}`,
     );
   }
   if (free1 && free4) {

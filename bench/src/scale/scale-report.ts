@@ -128,7 +128,7 @@ export function scaleReport(r: ScaleResults, bars: Bar[]): string {
     '## Machine and load',
     '',
     machineNote(),
-    'PostgreSQL: the local server (`postgres://postgres@127.0.0.1:5432`), a fresh database per configuration, dropped afterwards; SQLite: a fresh file in the OS temp directory. Other engineers ran tests on this machine during the bench; the 1-minute load average around each phase:',
+    "PostgreSQL: the local server (`postgres://postgres@127.0.0.1:5432`), a fresh database per configuration, dropped afterwards; SQLite: a fresh file in the OS temp directory. The machine is shared with other engineers' builds and tests; the 1-minute load average around each phase (2 cores: above 2 means work was waiting for a CPU):",
     '',
     '| phase | took | load before | load after |',
     '|---|---|---|---|',
