@@ -15,6 +15,9 @@ import type { RunnableWakeups } from './runnable-wakeups';
 import { type WorkerAgent, type WorkerEngines, resolveEngines } from './worker-agents';
 import { WorkerMetrics } from './worker-metrics';
 
+/** Most claims one worker has in flight at once (see `loop`). */
+const MAX_PARALLEL_CLAIMS = 8;
+
 export interface WorkerOptions {
   /** The agents (or engines) this worker drives; they must share one store. */
   agents: readonly WorkerAgent[];
@@ -188,30 +191,36 @@ export class Worker {
 
   private async loop(): Promise<void> {
     const engines = this.engines as WorkerEngines;
+    // Claims in flight at once: 1 while the queue runs dry, doubling (up to MAX_PARALLEL_CLAIMS)
+    // while every claim finds a run, so a worker with many free slots fills them at the pace of
+    // the store, not of one claim round trip after another.
+    let width = 1;
     while (this.status === 'running') {
-      if (this.drives.size >= this.concurrency) {
+      const free = this.concurrency - this.drives.size;
+      if (free <= 0) {
         await this.idle.wait(); // a drive finishing notifies
         continue;
       }
-      const lease = await this.claim(engines);
-      if (lease === 'failed') {
-        await this.idle.wait();
-        continue;
-      }
-      if (!lease) {
-        await this.idle.wait();
-        continue;
-      }
+      const claims = await Promise.all(
+        Array.from({ length: Math.min(free, width) }, () => this.claim(engines)),
+      );
+      const leases = claims.filter((c): c is Lease => c !== undefined && c !== 'failed');
       if (this.status !== 'running') {
-        // stop() came while this claim was on its way back: hand the run straight back (stop
-        // waits for this loop), or it would wait out the lease once the process exits.
-        await engines.store
-          .releaseLease(lease)
-          .catch((error: unknown) => this.options.onError?.(error, lease.runId));
+        // stop() came while these claims were on their way back: hand the runs straight back
+        // (stop waits for this loop), or they would wait out their leases once the process exits.
+        for (const lease of leases)
+          await engines.store
+            .releaseLease(lease)
+            .catch((error: unknown) => this.options.onError?.(error, lease.runId));
         break;
       }
+      width = leases.length === claims.length ? Math.min(MAX_PARALLEL_CLAIMS, width * 2) : 1;
+      if (leases.length === 0) {
+        await this.idle.wait();
+        continue;
+      }
       this.idle.reset();
-      this.launch(engines, lease);
+      for (const lease of leases) this.launch(engines, lease);
     }
   }
 
