@@ -10,8 +10,8 @@ function timing(t: TrialResult | undefined, op: string) {
   return t ? trialFigures(t).timings.find((x) => x.op === op) : undefined;
 }
 
-/** The share of a configuration's worker time spent waiting on claims (all workers). */
-function claimShare(t: TrialResult): number {
+/** Claims in flight per worker on average: `claimNext` time ÷ (completion time × workers). */
+function claimsInFlight(t: TrialResult): number {
   const claim = timing(t, 'store.claimNext');
   return (claim?.totalMs ?? NaN) / (t.elapsedMs * t.options.workers);
 }
@@ -27,7 +27,7 @@ export function scaleFindings(r: ScaleResults): string[] {
   if (a && Number.isFinite(a.allActiveAfterMs)) {
     const claim = a.worker.timings.find((t) => t.op === 'store.claimNext');
     out.push(
-      `**One claim at a time per worker.** \`Worker\` awaits each \`claimNext\` before it asks for the next run, so a worker starts runs no faster than one claim round trip each, whatever its \`concurrency\`: the active test claimed ${int(a.options.runs)} runs in ${duration(a.allActiveAfterMs)} (${(a.options.runs / (a.allActiveAfterMs / 1000)).toFixed(0)}/s; \`claimNext\` p50 ${ms(claim?.p50Ms)}, p99 ${ms(claim?.p99Ms)} — each claim is a committed UPDATE, fsynced). In the configurations every run is claimed at least twice (submitted, approved) plus once per throttle.`,
+      `**Claims.** The active test claimed ${int(a.options.runs)} runs in ${duration(a.allActiveAfterMs)} (${(a.options.runs / (a.allActiveAfterMs / 1000)).toFixed(0)}/s) with \`claimNext\` p50 ${ms(claim?.p50Ms)}, p99 ${ms(claim?.p99Ms)} (each claim is a committed UPDATE); \`Worker.loop\` kept ${((claim?.totalMs ?? NaN) / a.allActiveAfterMs).toFixed(1)} claims in flight on average (\`claimNext\` time ÷ claim phase), since it takes several at once while they keep finding runs. In the configurations every run is claimed at least twice (submitted, approved), plus once per throttle.`,
     );
   }
   const pg1 = named(r.scaling, 'PostgreSQL, 1 worker');
@@ -48,7 +48,7 @@ export function scaleFindings(r: ScaleResults): string[] {
   if (free1 && free4) {
     const t = (x: TrialResult, op: string) => timing(x, op)?.p50Ms;
     out.push(
-      `**Two shared cores.** With no quota store in the way (PostgreSQL, no quota), 4 workers against 1: ${(free1.elapsedMs / free4.elapsedMs).toFixed(2)}×. During the 4-worker run the machine's CPU was ${Math.round(free4.machineBusy * 100)}% busy (every process: the workers, the approver, the server, PostgreSQL's backends and other engineers' tests; load average ${free4.loadAfter.toFixed(1)} at the end), against ${Math.round(free1.machineBusy * 100)}% with 1 worker. The one worker spent ${Math.round(claimShare(free1) * 100)}% of the run waiting on \`claimNext\` (its claims are sequential, see above); four claim in parallel, but per call \`store.append\` p50 went from ${ms(t(free1, 'store.append'))} to ${ms(t(free4, 'store.append'))} and \`claimNext\` p50 from ${ms(t(free1, 'store.claimNext'))} to ${ms(t(free4, 'store.claimNext'))}: more processes on two cores queue for the same CPUs and the same WAL flushes.${free1.elapsedMs / free4.elapsedMs < 3 ? ' The 3× bar needs cores (and a disk) the workers do not share; it cannot be shown on this machine.' : ''}`,
+      `**Two shared cores.** With no quota store in the way (PostgreSQL, no quota), 4 workers against 1: ${(free1.elapsedMs / free4.elapsedMs).toFixed(2)}×. During the 4-worker run the machine's CPU was ${Math.round(free4.machineBusy * 100)}% busy (every process: the workers, the approver, the server, PostgreSQL's backends and other engineers' tests; load average ${free4.loadAfter.toFixed(1)} at the end), against ${Math.round(free1.machineBusy * 100)}% with 1 worker. The one worker had ${claimsInFlight(free1).toFixed(1)} claims in flight on average, the four ${claimsInFlight(free4).toFixed(1)} each; per call \`store.append\` p50 went from ${ms(t(free1, 'store.append'))} to ${ms(t(free4, 'store.append'))} and \`claimNext\` p50 from ${ms(t(free1, 'store.claimNext'))} to ${ms(t(free4, 'store.claimNext'))}: more processes on two cores queue for the same CPUs and the same WAL flushes.${free1.elapsedMs / free4.elapsedMs < 3 ? ' The 3× bar needs cores (and a disk) the workers do not share; it cannot be shown on this machine.' : ''}`,
     );
   }
   const sq1 = named(r.scaling, 'SQLite, 1 worker');
