@@ -83,7 +83,9 @@ describe("SQLite: a write blocked by another connection's lock does not freeze t
       expect(m.error).toBeUndefined();
       expect(m.elapsedMs).toBeGreaterThanOrEqual(950);
       expect(m.maxLagMs).toBeLessThan(400); // SQLite's own wait was the whole busy timeout
-      expect(m.ticks).toBeGreaterThan(40);
+      // About 95 ticks on a quiet machine; a loop frozen for the wait would tick about once. The
+      // bound leaves room for a loaded CI machine (a concurrent benchmark gave 33).
+      expect(m.ticks).toBeGreaterThan(15);
       for (let i = 0; i < 20; i++) expect((await store.getRun(`run-${i}`))?.headSeq).toBe(1);
     } finally {
       await store.close();
