@@ -1,4 +1,6 @@
-import { loadavg } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { progress, writeReport } from '../bench-util';
 import { type ActiveResult, runActive } from './scale-active';
 import { activeBars, quotaBars, scalingBars, wakeupBars } from './scale-bars';
@@ -42,6 +44,8 @@ async function trials(list: ScalePlan['quota']): Promise<TrialResult[]> {
  * process and the real OpenAI SDK against a counting fake server, under a shared quota.
  */
 export async function runScaleBench(): Promise<string> {
+  const saved = process.env.KESTRION_SCALE_RENDER;
+  if (saved) return render(JSON.parse(readFileSync(saved, 'utf8')) as ScaleResults);
   const plan = scalePlan();
   const t0 = Date.now();
   const results: ScaleResults = {
@@ -73,6 +77,15 @@ export async function runScaleBench(): Promise<string> {
     results.active = await runActive(plan.active);
   });
   results.totalMs = Date.now() - t0;
+  writeFileSync(SAVED_RESULTS, JSON.stringify(results));
+  progress(`results saved to ${SAVED_RESULTS} (KESTRION_SCALE_RENDER=<that path> writes the report again)`);
+  return render(results);
+}
+
+/** Where the last run's figures are kept, to write the report again without running. */
+const SAVED_RESULTS = join(tmpdir(), 'kestrion-scale-results.json');
+
+function render(results: ScaleResults): string {
   const bars = [
     ...quotaBars(results.quota),
     ...scalingBars(results.scaling),

@@ -31,7 +31,8 @@ export interface ScalePlan {
 /**
  * What `npm run bench -- scale` runs. `KESTRION_SCALE_RUNS` sets every size (the runs of each
  * configuration and of the active test; the approval-latency test takes at most 200);
- * `KESTRION_SCALE_ONLY=quota,scaling,active,wakeup` picks phases. Default: 1,000 runs per
+ * `KESTRION_SCALE_ONLY=quota,scaling,active,wakeup` picks phases; `KESTRION_SCALE_RENDER=<file>`
+ * writes the report again from the figures a run saved (see scale-bench.ts), without running. Default: 1,000 runs per
  * configuration and 10,000 for the active test, which fits the ~25 minutes this bench may take
  * on the 2-core machine it was written on (the results file gives the measured rates).
  */
