@@ -21,7 +21,7 @@ import {
   ToolSuspension,
 } from './tool-definition';
 import { identityChange } from './tool-identity';
-import type { WaitingReason } from '../events/event-types';
+import type { EventPayloads, WaitingReason } from '../events/event-types';
 
 export interface ToolBatchDeps {
   writer: RunWriter;
@@ -152,18 +152,7 @@ export class ToolBatch {
       if (call.status !== 'requested' || !def) continue;
       const roles = requiredRoles(def, call.args);
       if (roles === null) continue;
-      const deadline =
-        def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
-      drafts.push({
-        type: 'approval.requested',
-        data: {
-          callId: id,
-          tool: call.tool,
-          argsHash: call.argsHash,
-          roles,
-          ...(deadline ? { deadline } : {}),
-        },
-      });
+      drafts.push(approvalRequest(call, def, roles, now));
     }
     for (const id of callIds) {
       const call = this.call(id);
@@ -218,20 +207,12 @@ export class ToolBatch {
       const current = await this.identityOf(def);
       const changed = identityChange(call.toolIdentity, current);
       if (changed === undefined) continue;
-      const deadline =
-        def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
-      drafts.push({
-        type: 'approval.requested',
-        data: {
-          callId: id,
-          tool: call.tool,
-          argsHash: call.argsHash,
-          roles: requiredRoles(def, call.args) ?? [],
+      drafts.push(
+        approvalRequest(call, def, requiredRoles(def, call.args) ?? [], now, {
           reason: `not executed: tool ${call.tool} changed since this call was ${call.grants.length > 0 ? 'approved' : 'requested'} (${changed}); approve it again to run it as it is now`,
           toolIdentity: current ?? {},
-          ...(deadline ? { deadline } : {}),
-        },
-      });
+        }),
+      );
     }
     if (drafts.length === 0) return;
     await this.d.writer.park('approval', this.d.node, drafts);
@@ -407,4 +388,27 @@ export class ToolBatch {
 
 function describeStep(kind: string, name: string, argsHash: string | undefined): string {
   return `${kind} ${name}${argsHash ? ` (args ${argsHash.slice(0, 12)})` : ''}`;
+}
+
+/** `approval.requested` for a call, with the deadline its tool's `approvalTimeoutMs` gives from `now`. */
+function approvalRequest(
+  call: ToolCallState,
+  def: ToolDefinition,
+  roles: string[],
+  now: number,
+  extra: Partial<EventPayloads['approval.requested']> = {},
+): Draft {
+  const deadline =
+    def.approvalTimeoutMs === undefined ? undefined : new Date(now + def.approvalTimeoutMs).toISOString();
+  return {
+    type: 'approval.requested',
+    data: {
+      callId: call.callId,
+      tool: call.tool,
+      argsHash: call.argsHash,
+      roles,
+      ...extra,
+      ...(deadline ? { deadline } : {}),
+    },
+  };
 }
