@@ -10,19 +10,26 @@ import type { InterruptSignal } from './interrupt';
 import type { LeaseKeeper } from './lease-keeper';
 import type { NodeAbort } from './node-abort';
 import type { RunWriter } from './run-writer';
-import type { ToolBatch } from './tool-batch';
-import type { ToolCallRequest, ToolResult } from './tool-definition';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/ids';
+import { ToolBatch } from './tool-batch';
+import type { ArgsValidator, ToolCallRequest, ToolDefinition, ToolResult } from './tool-definition';
 
-export interface NodeRuntimeDeps {
+/**
+ * What every node execution of one driven run shares: made once per driver, so a step
+ * allocates only its own small objects (a pure step is a few microseconds in memory, and
+ * per-step garbage that outlives a scavenge costs more than the step).
+ */
+export interface RunRuntime {
   writer: RunWriter;
-  tools: ToolBatch;
   provider: Provider | undefined;
-  interrupt: InterruptSignal;
+  tools: Map<string, ToolDefinition>;
+  validate: ArgsValidator | undefined;
+  clock: Clock;
+  ids: IdGenerator;
   /** The fence checked right before the model is called (absent for tests without a lease). */
   lease: LeaseKeeper | undefined;
   maxCostUsd: number | undefined;
-  /** The node's signal, made when first read. */
-  nodeAbort: NodeAbort;
   /** Streams model text to an observer; never recorded token by token. */
   onTextDelta: ((delta: string, info: { attempt: number }) => void) | undefined;
 }
@@ -41,8 +48,16 @@ export class NodeRuntime implements NodeContext {
   readonly input: Json;
   private inboxView: readonly Json[] | undefined;
   private stateView: Readonly<JsonObject> | undefined;
+  /** The node's tool-call protocol, made on its first call (most steps call no tool). */
+  private batch: ToolBatch | undefined;
 
-  constructor(private readonly d: NodeRuntimeDeps) {
+  constructor(
+    private readonly d: RunRuntime,
+    /** How this execution is stopped early (see InterruptSignal). */
+    private readonly interrupt: InterruptSignal,
+    /** The node's signal, made when first read. */
+    private readonly nodeAbort: NodeAbort,
+  ) {
     const s: RunState = d.writer.state;
     this.runId = s.runId;
     this.node = s.currentNode ?? '';
@@ -64,7 +79,26 @@ export class NodeRuntime implements NodeContext {
   }
 
   get signal(): AbortSignal {
-    return this.d.nodeAbort.signal;
+    return this.nodeAbort.signal;
+  }
+
+  private tools(): ToolBatch {
+    if (this.batch) return this.batch;
+    const { nodeAbort } = this;
+    this.batch = new ToolBatch({
+      writer: this.d.writer,
+      tools: this.d.tools,
+      validate: this.d.validate,
+      clock: this.d.clock,
+      ids: this.d.ids,
+      lease: this.d.lease,
+      interrupt: this.interrupt,
+      node: this.node,
+      get signal() {
+        return nodeAbort.current;
+      },
+    });
+    return this.batch;
   }
 
   private stepKey(): string {
@@ -78,7 +112,7 @@ export class NodeRuntime implements NodeContext {
 
   callTools(calls: ToolCallRequest[]): Promise<ToolResult[]> {
     const keys = calls.map(() => this.stepKey());
-    return this.guard(() => this.d.tools.run(keys, calls));
+    return this.guard(() => this.tools().run(keys, calls));
   }
 
   callModel(request: ModelRequest): Promise<ModelResponse> {
@@ -133,7 +167,7 @@ export class NodeRuntime implements NodeContext {
         code: 'limit_exceeded',
         message: `maxCostUsd ${maxCostUsd} exceeded: spent $${s.totals.usd.toFixed(4)}`,
       });
-      return this.d.interrupt.fire({ kind: 'ended' });
+      return this.interrupt.fire({ kind: 'ended' });
     }
     return response;
   }
@@ -145,7 +179,7 @@ export class NodeRuntime implements NodeContext {
    * `run.cancel_requested`, folded by an append) ends the run here, before the next effect.
    */
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    this.d.interrupt.check();
+    this.interrupt.check();
     try {
       // A tool outcome left to share the node's next commit is durable before the next call
       // (which also folds a cancel asked meanwhile; it is acted on just below).
@@ -155,18 +189,18 @@ export class NodeRuntime implements NodeContext {
         // One run.cancelled, however many calls the node has in flight.
         this.cancelling ??= this.d.writer
           .cancel(cancel.by)
-          .then(() => this.d.interrupt.fire({ kind: 'ended' }));
+          .then(() => this.interrupt.fire({ kind: 'ended' }));
         return await this.cancelling;
       }
       return await fn();
     } catch (error) {
       if (error instanceof RunInterrupted) throw error;
       // This driver lost the right to act: stop the node where it stands, write nothing more.
-      if (isInfrastructureError(error)) return this.d.interrupt.fire({ kind: 'abandoned', error });
+      if (isInfrastructureError(error)) return this.interrupt.fire({ kind: 'abandoned', error });
       if (error instanceof PayloadTooLargeError) this.d.writer.dropOversized(error.limit);
       else if (!(error instanceof StepMismatchError)) throw error;
       await this.d.writer.fail(toErrorInfo(error));
-      return this.d.interrupt.fire({ kind: 'ended' });
+      return this.interrupt.fire({ kind: 'ended' });
     }
   }
 }

@@ -15,10 +15,9 @@ import { END, type Graph, type NodeResult } from './graph';
 import { type Interrupt, InterruptSignal } from './interrupt';
 import { NodeAbort } from './node-abort';
 import type { LeaseKeeper } from './lease-keeper';
-import { NodeRuntime } from './node-runtime';
+import { NodeRuntime, type RunRuntime } from './node-runtime';
 import type { Draft, RunObserver, RunWriter } from './run-writer';
 import { runEnding } from './run-ending';
-import { ToolBatch } from './tool-batch';
 import type { ArgsValidator, ToolDefinition } from './tool-definition';
 
 export interface RunLimits {
@@ -46,6 +45,8 @@ export interface DriverDeps {
  */
 export class RunDriver {
   private readonly abort = new AbortController();
+  /** What every node execution shares (see RunRuntime). */
+  private readonly runtime: RunRuntime;
 
   constructor(
     private readonly d: DriverDeps,
@@ -54,7 +55,19 @@ export class RunDriver {
     private readonly observer?: RunObserver,
     /** Aborted: finish the node in flight, commit what it deferred, and start no other. */
     private readonly stopBetweenSteps?: AbortSignal,
-  ) {}
+  ) {
+    this.runtime = {
+      writer,
+      provider: d.provider,
+      tools: d.tools,
+      validate: d.validate,
+      clock: d.clock,
+      ids: d.ids,
+      lease,
+      maxCostUsd: d.limits.maxCostUsd,
+      onTextDelta: observer?.onTextDelta?.bind(observer),
+    };
+  }
 
   private get state(): RunState {
     return this.writer.state;
@@ -112,34 +125,15 @@ export class RunDriver {
     const nodeAbort = new NodeAbort(this.abort.signal);
     const interrupt = new InterruptSignal(this.state.runId, nodeAbort);
     const commitsAtStart = this.writer.commits;
-    const tools = new ToolBatch({
-      writer: this.writer,
-      tools: this.d.tools,
-      validate: this.d.validate,
-      clock: this.d.clock,
-      ids: this.d.ids,
-      lease: this.lease,
-      interrupt,
-      node: name,
-      get signal() {
-        return nodeAbort.current;
-      },
-    });
-    const ctx = new NodeRuntime({
-      writer: this.writer,
-      tools,
-      provider: this.d.provider,
-      interrupt,
-      lease: this.lease,
-      maxCostUsd: this.d.limits.maxCostUsd,
-      nodeAbort,
-      onTextDelta: this.observer?.onTextDelta?.bind(this.observer),
-    });
+    const ctx = new NodeRuntime(this.runtime, interrupt, nodeAbort);
     let result: NodeResult;
     try {
       // An interrupt settles the node's awaited call with RunInterrupted, so the node settles
-      // too (its finally blocks run) before the driver moves on.
-      result = await Promise.resolve().then(() => fn(ctx));
+      // too (its finally blocks run) before the driver moves on. A node that throws at once
+      // lands in the catch below like one that rejects. (Awaited directly: a
+      // Promise.resolve().then() wrapper per step made per-step garbage survive young-generation
+      // collections; a pure in-memory step went from 8.8 to 6.3 µs without it.)
+      result = await fn(ctx);
     } catch (error) {
       if (interrupt.fired) return interrupt.fired;
       if (isInfrastructureError(error)) return { kind: 'abandoned', error };
