@@ -143,8 +143,11 @@ export class NodeRuntime implements NodeContext {
     this.d.lease?.assertHeld();
     let response: ModelResponse;
     try {
+      // As a tool call: the node's signal if the node made one, else the driver's (which aborts
+      // when the lease is lost). Making a node signal per model call cost an AbortController
+      // and a listener on the driver's signal every turn.
       response = await provider.complete(request, {
-        signal: this.signal,
+        signal: this.nodeAbort.current,
         ...(this.d.onTextDelta ? { onTextDelta: this.d.onTextDelta } : {}),
       });
     } catch (error) {

@@ -54,6 +54,7 @@ export class SqliteAppendStatements {
   private readonly updateProgress: Database.Statement<unknown[]>;
   private readonly updateEnded: Database.Statement<unknown[]>;
   private readonly updateHead: Database.Statement<unknown[]>;
+  private readonly updateCounters: Database.Statement<unknown[]>;
   private readonly acquire: Database.Statement<unknown[], RunsTable>;
   private readonly renew: Database.Statement<unknown[], RunsTable>;
   private readonly release: Database.Statement<unknown[], RunsTable>;
@@ -105,6 +106,13 @@ export class SqliteAppendStatements {
     this.updateHead = p(
       `update kestrion_runs set waiting_reason = @waitingReason, head_seq = @headSeq,
          pending_approvals = @pendingApprovals, updated_at = @updatedAt, ${SCHEDULING} where run_id = @runId`,
+    );
+    // While the scheduling fields stay too (a run moving step by step), the claim index, whose
+    // WHERE reads runnable and next_due_at_ms, is not touched either: SQLite rewrites an index's
+    // entry whenever an UPDATE assigns one of its columns, even to the same value.
+    this.updateCounters = p(
+      `update kestrion_runs set waiting_reason = @waitingReason, head_seq = @headSeq,
+         pending_approvals = @pendingApprovals, updated_at = @updatedAt where run_id = @runId`,
     );
     this.acquire = p(
       `update kestrion_runs set lease_owner = @owner, lease_epoch = lease_epoch + 1, lease_expires_at_ms = @expiresAtMs
@@ -208,7 +216,6 @@ export class SqliteAppendStatements {
   }
 
   private writeRunRow(r: RunRecord, prev: RunRecord | undefined): Run {
-    const params = runParams(r);
     // The projection keeps the row's metadata object unless a run.started replaced it.
     const sameIdentity =
       prev &&
@@ -216,6 +223,23 @@ export class SqliteAppendStatements {
       prev.parentRunId === r.parentRunId &&
       prev.createdAt === r.createdAt &&
       prev.metadata === r.metadata;
+    // projectRunRecord keeps the approvalDeadlines object while no deadline changes.
+    if (
+      sameIdentity &&
+      prev.status === r.status &&
+      prev.runnable === r.runnable &&
+      prev.nextDueAtMs === r.nextDueAtMs &&
+      prev.waitingOnRun === r.waitingOnRun &&
+      prev.approvalDeadlines === r.approvalDeadlines
+    )
+      return this.updateCounters.run({
+        runId: r.runId,
+        waitingReason: r.waitingReason,
+        headSeq: r.headSeq,
+        pendingApprovals: r.pendingApprovals,
+        updatedAt: r.updatedAt,
+      });
+    const params = runParams(r);
     if (sameIdentity && prev.status === r.status) return this.updateHead.run(params);
     if (sameIdentity)
       return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(params);
