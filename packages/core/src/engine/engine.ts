@@ -496,6 +496,23 @@ export class Engine {
     return state;
   }
 
+  /**
+   * The state to decide on. A remembered state is proven by the runs row as usual (the row's
+   * createdAt tells a run purged and started again under the same id at the same head, which
+   * a fence on the seq alone would not). A state folded from the log now needs no row: it is
+   * the log's, and the append is fenced at its head.
+   */
+  private async loadFenced(runId: string): Promise<RunState> {
+    const cached = this.states.copy(runId);
+    if (cached) return this.load(runId, cached);
+    const state = await loadRunState(this.store, runId, {
+      fencedByAppend: true,
+      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
+    });
+    if (!state) throw new RunNotFoundError(runId);
+    return state;
+  }
+
   /** Remembers the state a writer left if it is exactly the durable log; forgets it otherwise. */
   private keepState(runId: string, writer: RunWriter | undefined): void {
     if (writer?.settled) this.states.remember(writer.state);
@@ -508,8 +525,25 @@ export class Engine {
     build: (s: RunState) => { drafts: Draft[]; expired?: Error },
   ): Promise<RunView> {
     for (let attempt = 0; ; attempt++) {
-      const state = await this.load(runId);
-      const { drafts, expired } = build(state);
+      // The first attempt folds a state it does not remember from the log without reading the
+      // runs row first: the append is fenced at that state's head, so a log that disagrees with
+      // its row fails there. Later attempts load a state the row proves (a corrupt log is
+      // reported then, as CorruptLogError).
+      const proven = attempt > 0;
+      const state = proven ? await this.load(runId) : await this.loadFenced(runId);
+      let built: ReturnType<typeof build>;
+      try {
+        built = build(state);
+      } catch (error) {
+        // Refused on a state the runs row has not proven (its log may disagree with the row):
+        // ask again of a proven state before telling the caller.
+        if (proven) throw error;
+        this.states.forget(runId);
+        continue;
+      }
+      const { drafts, expired } = built;
+      // Nothing to append means nothing fences the state: an answer from it must be proven.
+      if (!proven && drafts.length === 0) continue;
       const writer = new RunWriter(state, this.store, undefined, this.clock, this.ids, this.snapshotEvery);
       try {
         await writer.append(drafts);

@@ -13,6 +13,12 @@ export interface LoadRunOptions {
    */
   record?: RunRecord | null;
   /**
+   * Skip the check against the runs row (and its read): for a caller about to append at the
+   * loaded head, whose append the store refuses when the row's head differs (ConcurrencyError),
+   * after which it loads again with the check.
+   */
+  fencedByAppend?: boolean;
+  /**
    * Called when a snapshot is ignored (unparsable, wrong shape, another run's, ahead of the
    * log); the run is folded from its log instead. Default: `process.emitWarning`.
    */
@@ -44,7 +50,7 @@ export async function loadRunState(
   // the load is tried once more with a fresh row before the log is called corrupt.
   for (let attempt = 0; ; attempt++) {
     const [record, snap] = await Promise.all([
-      given === undefined ? store.getRun(runId) : given,
+      options.fencedByAppend ? null : given === undefined ? store.getRun(runId) : given,
       readSnapshot(store, runId, warn),
     ]);
     given = undefined;

@@ -1,4 +1,13 @@
-import { END, Engine, FakeClock, InMemoryStore, type Store, defineGraph, type Graph } from '@kestrion/core';
+import {
+  CorruptLogError,
+  END,
+  Engine,
+  FakeClock,
+  InMemoryStore,
+  type Store,
+  defineGraph,
+  type Graph,
+} from '@kestrion/core';
 
 function gated(effects: string[]): Graph {
   return defineGraph({
@@ -92,5 +101,46 @@ describe("the engine's cache of run states", () => {
     await here.approve('order-1', { by: 'alice' });
     expect((await here.resume('order-1')).status).toBe('completed');
     expect(effects).toEqual(['deploy {"v":"new"}']);
+  });
+});
+
+describe('a decision on a state the engine does not remember', () => {
+  /** Counts runs-row reads. */
+  function countingRowReads(store: Store): { store: Store; rowReads: () => number } {
+    let n = 0;
+    const counted = Object.create(store) as Store;
+    counted.getRun = (...a) => {
+      n += 1;
+      return store.getRun(...a);
+    };
+    return { store: counted, rowReads: () => n };
+  }
+
+  it('folds the log without reading the runs row first: its append is fenced at the head', async () => {
+    const effects: string[] = [];
+    const inner = new InMemoryStore();
+    const parked = await new Engine({ store: inner, graph: gated(effects) }).run('a');
+    const { store, rowReads } = countingRowReads(inner);
+    const view = await new Engine({ store, graph: gated(effects) }).approve(parked.runId, { by: 'alice' });
+    expect(view.pending).toEqual([]);
+    expect(view.status).toBe('pending');
+    expect(rowReads()).toBe(0);
+  });
+
+  it('is refused as a corrupt log, with nothing appended, when the log ends before its runs row', async () => {
+    const effects: string[] = [];
+    const store = new InMemoryStore();
+    const parked = await new Engine({ store, graph: gated(effects) }).run('a');
+    // The log loses its last event (run.waiting) and the snapshot taken at the park; the runs
+    // row still records the head.
+    const internals = store as unknown as { rows: Map<string, unknown[]>; snapshots: Map<string, unknown> };
+    internals.rows.get(parked.runId)?.pop();
+    internals.snapshots.delete(parked.runId);
+    const fresh = new Engine({ store, graph: gated(effects) });
+    const error = await fresh.approve(parked.runId, { by: 'alice' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptLogError);
+    expect((error as Error).message).toMatch(/the log ends at seq \d+ but the runs row records head seq \d+/);
+    expect((await store.getRun(parked.runId))?.headSeq).toBe(parked.eventCount);
+    expect(effects).toEqual([]);
   });
 });
