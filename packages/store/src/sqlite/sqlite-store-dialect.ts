@@ -30,12 +30,11 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly reads: SqliteReads;
 
   private readonly at: SqliteErrorContext;
-  private readonly identity: SqliteFileIdentity;
 
   constructor(config: SqliteStoreConfig, registry: EventRegistry) {
     this.database = openSqliteDatabase(config);
     this.at = { filename: config.filename, busyTimeoutMs: busyTimeoutOf(config) };
-    const identity = (this.identity = new SqliteFileIdentity(config.filename));
+    const identity = new SqliteFileIdentity(config.filename);
     const exclusive = <T>(work: () => T): T | Promise<T> => this.exclusive(work);
     this.appender = new SqliteAppender(
       exclusive,
@@ -106,8 +105,6 @@ export class SqliteStoreDialect implements StoreDialect {
   async destroy(): Promise<void> {
     if (this.kysely) await this.kysely.destroy();
     else this.database.close();
-    // After SQLite's own descriptors are closed: closing ours earlier would drop its locks.
-    this.identity.close();
   }
 }
 
