@@ -515,7 +515,10 @@ export class Engine {
 
   /** Remembers the state a writer left if it is exactly the durable log; forgets it otherwise. */
   private keepState(runId: string, writer: RunWriter | undefined): void {
-    if (writer?.settled) this.states.remember(writer.state);
+    // A run that just ended is not remembered: nothing more will be decided or driven on it,
+    // and serializing its whole state at the end of every run cost more than the read a later
+    // look at it takes (a `get`, a resume of an ended run: one snapshot and its tail).
+    if (writer?.settled && !isTerminal(writer.state.status)) this.states.remember(writer.state);
     else this.states.forget(runId);
   }
 

@@ -175,6 +175,8 @@ export class RunWriter {
 
   /** Events as the store will keep them: redacted before anything folds them. */
   private toEvents(drafts: Draft[]): NewEvent[] {
+    // A flush (`append([])`) has nothing to stamp.
+    if (drafts.length === 0) return [];
     const at = isoAt(this.clock);
     const redact = this.store.redactor;
     return drafts.map((d) =>
