@@ -478,8 +478,17 @@ export class Engine {
   /**
    * The run's state: the one this engine remembers (`cached`, if already copied) when the runs
    * row proves its head unchanged, otherwise folded from the newest snapshot and the tail.
+   *
+   * `fencedByAppend`: the caller appends at the state's head next, so a state folded from the
+   * log needs no runs-row read first (see LoadRunOptions). A remembered state is proven by the
+   * row regardless: its createdAt tells a run purged and started again under the same id at the
+   * same head, which a fence on the seq alone would not.
    */
-  private async load(runId: string, cached = this.states.copy(runId)): Promise<RunState> {
+  private async load(
+    runId: string,
+    cached = this.states.copy(runId),
+    fencedByAppend = false,
+  ): Promise<RunState> {
     let record: RunRecord | null | undefined;
     if (cached) {
       record = (await this.store.getRun(runId)) ?? null;
@@ -489,24 +498,7 @@ export class Engine {
     // The row read above (if any) checks the log's head; a snapshot that cannot be used is
     // reported to onWarning and the log folded instead.
     const state = await loadRunState(this.store, runId, {
-      ...(record !== undefined ? { record } : {}),
-      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
-    });
-    if (!state) throw new RunNotFoundError(runId);
-    return state;
-  }
-
-  /**
-   * The state to decide on. A remembered state is proven by the runs row as usual (the row's
-   * createdAt tells a run purged and started again under the same id at the same head, which
-   * a fence on the seq alone would not). A state folded from the log now needs no row: it is
-   * the log's, and the append is fenced at its head.
-   */
-  private async loadFenced(runId: string): Promise<RunState> {
-    const cached = this.states.copy(runId);
-    if (cached) return this.load(runId, cached);
-    const state = await loadRunState(this.store, runId, {
-      fencedByAppend: true,
+      ...(record !== undefined ? { record } : fencedByAppend ? { fencedByAppend } : {}),
       ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
     });
     if (!state) throw new RunNotFoundError(runId);
@@ -533,7 +525,7 @@ export class Engine {
       // its row fails there. Later attempts load a state the row proves (a corrupt log is
       // reported then, as CorruptLogError).
       const proven = attempt > 0;
-      const state = proven ? await this.load(runId) : await this.loadFenced(runId);
+      const state = await this.load(runId, undefined, !proven);
       let built: ReturnType<typeof build>;
       try {
         built = build(state);

@@ -29,21 +29,27 @@ function gated(effects: string[]): Graph {
   });
 }
 
-/** Counts the reads that fold a run from the store. */
-function countingReads(store: Store): { store: Store; reads: () => number } {
+/** Counts the calls of one read of the store (`loadSnapshot`: the reads that fold a run). */
+function countingCalls(
+  store: Store,
+  method: 'loadSnapshot' | 'getRun',
+): { store: Store; calls: () => number } {
   let n = 0;
   const counted = Object.create(store) as Store;
-  counted.loadSnapshot = (...a) => {
-    n += 1;
-    return store.loadSnapshot(...a);
-  };
-  return { store: counted, reads: () => n };
+  const read = store[method].bind(store) as (...a: unknown[]) => unknown;
+  Object.assign(counted, {
+    [method]: (...a: unknown[]) => {
+      n += 1;
+      return read(...a);
+    },
+  });
+  return { store: counted, calls: () => n };
 }
 
 describe("the engine's cache of run states", () => {
   it('folds a run once for an approve followed by a resume in the same process', async () => {
     const effects: string[] = [];
-    const { store, reads } = countingReads(new InMemoryStore());
+    const { store, calls: reads } = countingCalls(new InMemoryStore(), 'loadSnapshot');
     const starter = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
     const parked = await starter.run(null);
     const engine = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
@@ -105,22 +111,11 @@ describe("the engine's cache of run states", () => {
 });
 
 describe('a decision on a state the engine does not remember', () => {
-  /** Counts runs-row reads. */
-  function countingRowReads(store: Store): { store: Store; rowReads: () => number } {
-    let n = 0;
-    const counted = Object.create(store) as Store;
-    counted.getRun = (...a) => {
-      n += 1;
-      return store.getRun(...a);
-    };
-    return { store: counted, rowReads: () => n };
-  }
-
   it('folds the log without reading the runs row first: its append is fenced at the head', async () => {
     const effects: string[] = [];
     const inner = new InMemoryStore();
     const parked = await new Engine({ store: inner, graph: gated(effects) }).run('a');
-    const { store, rowReads } = countingRowReads(inner);
+    const { store, calls: rowReads } = countingCalls(inner, 'getRun');
     const view = await new Engine({ store, graph: gated(effects) }).approve(parked.runId, { by: 'alice' });
     expect(view.pending).toEqual([]);
     expect(view.status).toBe('pending');

@@ -223,15 +223,14 @@ export class SqliteAppendStatements {
       prev.parentRunId === r.parentRunId &&
       prev.createdAt === r.createdAt &&
       prev.metadata === r.metadata;
-    // projectRunRecord keeps the approvalDeadlines object while no deadline changes.
-    if (
-      sameIdentity &&
-      prev.status === r.status &&
-      prev.runnable === r.runnable &&
-      prev.nextDueAtMs === r.nextDueAtMs &&
-      prev.waitingOnRun === r.waitingOnRun &&
-      prev.approvalDeadlines === r.approvalDeadlines
-    )
+    if (sameIdentity && prev.status === r.status) {
+      // projectRunRecord keeps the approvalDeadlines object while no deadline changes.
+      const sameScheduling =
+        prev.runnable === r.runnable &&
+        prev.nextDueAtMs === r.nextDueAtMs &&
+        prev.waitingOnRun === r.waitingOnRun &&
+        prev.approvalDeadlines === r.approvalDeadlines;
+      if (!sameScheduling) return this.updateHead.run(runParams(r));
       return this.updateCounters.run({
         runId: r.runId,
         waitingReason: r.waitingReason,
@@ -239,8 +238,8 @@ export class SqliteAppendStatements {
         pendingApprovals: r.pendingApprovals,
         updatedAt: r.updatedAt,
       });
+    }
     const params = runParams(r);
-    if (sameIdentity && prev.status === r.status) return this.updateHead.run(params);
     if (sameIdentity)
       return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(params);
     if (prev) return this.updateRun.run(params);
