@@ -103,6 +103,62 @@ describe('postgresWakeups', () => {
     }
   });
 
+  it('notifies from a leased append and from a store in a schema; a refused append notifies nothing', async () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+    const plain = await openStore(db.url);
+    const inSchema = await openStore({ url: db.url, schema: 'wakeups_elsewhere' });
+    const payloads: string[] = [];
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => payloads.push(`${n.channel}:${n.payload ?? ''}`));
+    await listener.query(`LISTEN ${RUNNABLE_CHANNEL}`);
+    try {
+      for (const [store, agent] of [
+        [plain, 'leased-agent'],
+        [inSchema, 'schema-agent'],
+      ] as const) {
+        await store.append('p1', 0, [
+          { id: 'p1', type: 'run.started', at: at(1), data: { agent, input: null } },
+        ]);
+        const lease = await store.acquireLease('p1', { owner: 'w1', ttlMs: 60_000, now: Date.now() });
+        await store.append(
+          'p1',
+          1,
+          [
+            { id: 'p2', type: 'node.entered', at: at(2), data: { node: 'a', visit: 1 } },
+            { id: 'p3', type: 'run.waiting', at: at(3), data: { reason: 'input', node: 'a' } },
+          ],
+          { lease },
+        );
+        // A stale head: refused, and the input it carried made nothing claimable.
+        await expect(
+          store.append('p1', 1, [{ id: 'p4', type: 'run.input', at: at(4), data: { message: 'x' } }]),
+        ).rejects.toThrow();
+        await store.append('p1', 3, [{ id: 'p5', type: 'run.input', at: at(5), data: { message: 'go' } }], {
+          lease,
+        });
+      }
+      await until(() => payloads.length >= 4);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(payloads).toEqual([
+        `${RUNNABLE_CHANNEL}:leased-agent`,
+        `${RUNNABLE_CHANNEL}:leased-agent`,
+        `${RUNNABLE_CHANNEL}:schema-agent`,
+        `${RUNNABLE_CHANNEL}:schema-agent`,
+      ]);
+      // The notification comes from the append statement; the runs table has no trigger left.
+      const { rows } = await admin.query<{ n: number }>(
+        `select count(*)::int as n from pg_trigger t join pg_class c on c.oid = t.tgrelid
+         where c.relname = 'kestrion_runs' and not t.tgisinternal`,
+      );
+      expect(rows[0]?.n).toBe(0);
+    } finally {
+      await listener.end();
+      await plain.close();
+      await inSchema.close();
+    }
+  });
+
   it('a server that cannot be reached is a retryable StoreError without the password', async () => {
     const error = await postgresWakeups('postgres://kestrion:hunter2-secret@127.0.0.1:1/nowhere')
       .subscribe(() => undefined)

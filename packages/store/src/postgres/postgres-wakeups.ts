@@ -15,7 +15,7 @@ export type PostgresWakeupsConnection =
     };
 import { requiringDriver } from '../optional-driver';
 
-/** The channel the runs table's trigger notifies when a run becomes claimable (migration 0007). */
+/** The channel an append notifies when it makes a run claimable (PostgreSQL; see postgres-append-statements). */
 export const RUNNABLE_CHANNEL = 'kestrion_runnable';
 
 export interface PostgresWakeupsOptions {
@@ -26,8 +26,8 @@ export interface PostgresWakeupsOptions {
 }
 
 /**
- * Hints for idle workers from PostgreSQL `LISTEN/NOTIFY`: the runs table's trigger notifies
- * `kestrion_runnable` in the transaction that makes a run claimable (submitted, decided, input
+ * Hints for idle workers from PostgreSQL `LISTEN/NOTIFY`: the append that makes a run claimable
+ * notifies `kestrion_runnable` in its own transaction (submitted, decided, input
  * sent, cancel requested), and PostgreSQL delivers it when that transaction commits — so a
  * worker claims a decided run within milliseconds instead of at its next poll.
  *
