@@ -144,6 +144,15 @@ export class Engine {
    * later `resume` drives it.
    */
   async start(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<string> {
+    return (await this.submit(input, opts, observer)).runId;
+  }
+
+  /** `start`, returning the events it appended too. */
+  private async submit(
+    input: Json,
+    opts: StartOptions,
+    observer: RunObserver | undefined,
+  ): Promise<{ runId: string; events: StoredEvent[] }> {
     const runId = opts.runId ?? this.ids.newId('run');
     // The store checks it too; checked here as well so that any Store gets the same refusal.
     if (opts.metadata !== undefined) assertValidRunMetadata(runId, opts.metadata);
@@ -167,12 +176,17 @@ export class Engine {
     ]);
     // An observer sees every event of the run, its first included.
     observer?.onEvents?.(events);
-    return runId;
+    return { runId, events };
   }
 
-  /** Starts a run and drives it until it completes, fails or parks. */
+  /**
+   * Starts a run and drives it until it completes, fails or parks. The drive starts from the
+   * state folded from the `run.started` just appended, not from a read of the log: the lease it
+   * takes proves that state is still the head (as for any state the engine remembers).
+   */
   async run(input: Json, opts: StartOptions = {}, observer?: RunObserver): Promise<RunView> {
-    return this.resume(await this.start(input, opts, observer), observer);
+    const { runId, events } = await this.submit(input, opts, observer);
+    return this.resumeFrom(runId, observer, foldEvents(undefined, events));
   }
 
   /**
@@ -183,12 +197,23 @@ export class Engine {
    * held while waiting, and driven on at its time.
    */
   async resume(runId: string, observer?: RunObserver): Promise<RunView> {
+    return this.resumeFrom(runId, observer, undefined);
+  }
+
+  /** `resume`, from `known` (a state whose events are durable, still to be proven) if given. */
+  private async resumeFrom(
+    runId: string,
+    observer: RunObserver | undefined,
+    known: RunState | undefined,
+  ): Promise<RunView> {
+    let first = known;
     if (this.driving.has(runId))
       throw new RunBusyError(runId, this.owner, this.clock.now() + this.leaseTtlMs);
     this.driving.add(runId);
     try {
       for (;;) {
-        const view = await this.driveOnce(runId, observer);
+        const view = await this.driveOnce(runId, observer, first);
+        first = undefined;
         // A caller of resume waits out a provider quota here, holding no lease meanwhile; a
         // worker's drive() returns at once instead, and the run is due again at its time.
         const throttled = view.throttled;
@@ -200,11 +225,11 @@ export class Engine {
     }
   }
 
-  private async driveOnce(runId: string, observer?: RunObserver): Promise<RunView> {
+  private async driveOnce(runId: string, observer?: RunObserver, known?: RunState): Promise<RunView> {
     // Look before taking the lease: a run with nothing to do (ended, or parked with nothing to
     // act on) is answered from its log and nothing is written, so a resume that only looks
     // never makes another process's resume busy.
-    const look = await this.lookBeforeLease(runId);
+    const look = await this.lookBeforeLease(runId, known);
     if (!look.drivable) {
       this.states.remember(look.state);
       return toRunView(look.state);
@@ -308,8 +333,11 @@ export class Engine {
    * taken as it is when it is drivable (the lease will prove its head); otherwise the runs row
    * proves it now, since a parked run may have been decided on elsewhere.
    */
-  private async lookBeforeLease(runId: string): Promise<{ state: RunState; drivable: boolean }> {
-    const cached = this.states.copy(runId);
+  private async lookBeforeLease(
+    runId: string,
+    known = this.states.copy(runId),
+  ): Promise<{ state: RunState; drivable: boolean }> {
+    const cached = known;
     if (cached && (await this.drivable(cached))) return { state: cached, drivable: true };
     const state = await this.load(runId, cached);
     return { state, drivable: await this.drivable(state) };

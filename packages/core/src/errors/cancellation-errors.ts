@@ -13,7 +13,8 @@ import { KestrionError } from './kestrion-error';
  * back). Code that catches it must rethrow it: the run is not in the node's hands any more,
  * every further `ctx` call rejects with it at once, and whatever the node returns or throws
  * afterwards is ignored (nothing more is written). The node's `ctx.signal` is aborted with it
- * as the reason.
+ * as the reason. The engine makes it without a stack trace (it is control flow, made on every
+ * park, and its stack would show only the engine's frames).
  */
 export class RunInterrupted extends KestrionError {
   constructor(

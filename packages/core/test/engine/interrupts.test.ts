@@ -69,6 +69,7 @@ function engineWith(
 
 describe('a run interrupted inside a node settles the node: its finally blocks run', () => {
   it('on park (approval): the awaited call rejects with RunInterrupted, the signal is aborted, nothing more is written', async () => {
+    const limitBefore = Error.stackTraceLimit;
     const store = new InMemoryStore();
     const clock = new FakeClock(Date.UTC(2026, 0, 1));
     const p = probe();
@@ -92,6 +93,9 @@ describe('a run interrupted inside a node settles the node: its finally blocks r
       'approval.requested',
       'run.waiting',
     ]);
+    // Made without a stack trace (control flow, on every park), and the limit is put back.
+    expect((p.caught[0] as Error).stack).toBe(`RunInterrupted: ${(p.caught[0] as Error).message}`);
+    expect(Error.stackTraceLimit).toBe(limitBefore);
   });
 
   it('ignores what a node that swallowed RunInterrupted returns, and lets no further call through', async () => {

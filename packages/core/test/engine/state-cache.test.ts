@@ -93,6 +93,36 @@ describe("the engine's cache of run states", () => {
     expect(await store.getRun(parked.runId)).toMatchObject({ leaseOwner: null }); // the lease a took is released
   });
 
+  it('drives a run it just started from the run.started it appended: no read of the row or the log', async () => {
+    const effects: string[] = [];
+    const rows = countingCalls(new InMemoryStore(), 'getRun');
+    const { store, calls: folds } = countingCalls(rows.store, 'loadSnapshot');
+    const engine = new Engine({ store, graph: gated(effects), clock: new FakeClock() });
+    const parked = await engine.run(7);
+    expect(parked.status).toBe('waiting_on_human');
+    expect(folds()).toBe(0);
+    expect(rows.calls()).toBe(0);
+  });
+
+  it('folds the log when the head moved between the start and the lease (another process appended)', async () => {
+    const effects: string[] = [];
+    const inner = new InMemoryStore();
+    const clock = new FakeClock();
+    const elsewhere = new Engine({ store: inner, graph: gated(effects), clock });
+    // Another process cancels the run after its run.started, before this engine's lease.
+    const store = Object.create(inner) as Store;
+    Object.assign(store, {
+      acquireLease: async (...a: Parameters<Store['acquireLease']>) => {
+        await elsewhere.cancel(a[0], 'ops', 'changed our mind');
+        return inner.acquireLease(...a);
+      },
+    });
+    const engine = new Engine({ store, graph: gated(effects), clock });
+    const view = await engine.run(1);
+    expect(view.status).toBe('cancelled');
+    expect(effects).toEqual([]);
+  });
+
   it('does not take a run purged and started again under the same id for the old one', async () => {
     const effects: string[] = [];
     const store = new InMemoryStore();
