@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { type RunRecord, TERMINAL_STATUSES } from '@kestrion/core';
 import { type RawEventRow, SNAPSHOTS_KEPT } from '@kestrion/core/store-kit';
 import { toRunRecord } from '../row-mapping';
+import { NamedStatement } from './sqlite-named-statement';
 import type { RunsTable } from '../schema';
 
 const ENDED_STATUSES: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
@@ -42,35 +43,34 @@ interface Position {
  * kysely would compile each one again every time.
  */
 export class SqliteAppendStatements {
-  private readonly begin: Database.Statement<[]>;
-  private readonly commitTx: Database.Statement<[]>;
-  private readonly rollbackTx: Database.Statement<[]>;
-  private readonly savepoint: Database.Statement<[]>;
-  private readonly releaseSavepoint: Database.Statement<[]>;
-  private readonly rollbackTo: Database.Statement<[]>;
-  private readonly selectRun: Database.Statement<unknown[], RunsTable>;
-  private readonly insertEvent: Database.Statement<unknown[]>;
-  private readonly updateRun: Database.Statement<unknown[]>;
-  private readonly updateProgress: Database.Statement<unknown[]>;
-  private readonly updateEnded: Database.Statement<unknown[]>;
-  private readonly updateHead: Database.Statement<unknown[]>;
-  private readonly updateCounters: Database.Statement<unknown[]>;
-  private readonly acquire: Database.Statement<unknown[], RunsTable>;
-  private readonly renew: Database.Statement<unknown[], RunsTable>;
-  private readonly release: Database.Statement<unknown[], RunsTable>;
-  private readonly insertRun: Database.Statement<unknown[]>;
-  private readonly selectDataVersion: Database.Statement<[], number>;
-  private readonly selectTotalChanges: Database.Statement<[], number>;
-  private readonly insertSnapshot: Database.Statement<unknown[]>;
-  private readonly selectKeptSnapshot: Database.Statement<unknown[], number>;
-  private readonly deleteOlderSnapshots: Database.Statement<unknown[]>;
+  private readonly begin: NamedStatement;
+  private readonly commitTx: NamedStatement;
+  private readonly rollbackTx: NamedStatement;
+  private readonly savepoint: NamedStatement;
+  private readonly releaseSavepoint: NamedStatement;
+  private readonly rollbackTo: NamedStatement;
+  private readonly selectRun: NamedStatement<RunsTable>;
+  private readonly insertEvent: NamedStatement;
+  private readonly updateRun: NamedStatement;
+  private readonly updateProgress: NamedStatement;
+  private readonly updateEnded: NamedStatement;
+  private readonly updateHead: NamedStatement;
+  private readonly updateCounters: NamedStatement;
+  private readonly acquire: NamedStatement<RunsTable>;
+  private readonly renew: NamedStatement<RunsTable>;
+  private readonly release: NamedStatement<RunsTable>;
+  private readonly insertRun: NamedStatement;
+  private readonly selectDataVersion: NamedStatement<number>;
+  private readonly selectTotalChanges: NamedStatement<number>;
+  private readonly insertSnapshot: NamedStatement;
+  private readonly selectKeptSnapshot: NamedStatement<number>;
+  private readonly deleteOlderSnapshots: NamedStatement;
   /** Rows changed by this object's statements since `takeWritten` was last called. */
   private written = 0;
-  private readonly selectIds: Database.Statement<unknown[], string>;
+  private readonly selectIds: NamedStatement<string>;
 
   constructor(private readonly db: Database.Database) {
-    const p = <T extends unknown[] = unknown[], R = unknown>(s: string) =>
-      db.prepare(s) as Database.Statement<T, R>;
+    const p = <R = unknown>(s: string) => new NamedStatement<R>(db, s);
     this.begin = p('begin immediate');
     this.commitTx = p('commit');
     this.rollbackTx = p('rollback');
@@ -136,20 +136,20 @@ export class SqliteAppendStatements {
          @approvalDeadlines, @nextDueAtMs, @waitingOnRun, @runnable, @metadata, @priority, @concurrencyKey)`,
     );
     // Two plain statements: the table-valued `pragma_data_version` costs ~1.7× as much.
-    this.selectDataVersion = p<[], number>('pragma data_version').pluck();
-    this.selectTotalChanges = p<[], number>('select total_changes()').pluck();
+    this.selectDataVersion = p<number>('pragma data_version').pluck();
+    this.selectTotalChanges = p<number>('select total_changes()').pluck();
     this.insertSnapshot = p(
       `insert into kestrion_snapshots (run_id, fold_version, seq, state) values (@runId, @foldVersion, @seq, @state)
          on conflict (run_id, fold_version, seq) do nothing`,
     );
-    this.selectKeptSnapshot = p<unknown[], number>(
+    this.selectKeptSnapshot = p<number>(
       `select seq from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion
          order by seq desc limit 1 offset @offset`,
     ).pluck();
     this.deleteOlderSnapshots = p(
       'delete from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion and seq < @seq',
     );
-    this.selectIds = p<unknown[], string>(
+    this.selectIds = p<string>(
       'select event_id from kestrion_events where run_id = @runId and seq between @from and @to order by seq',
     ).pluck();
   }

@@ -3,6 +3,7 @@ import type { RunRecord } from '@kestrion/core';
 import { toRunRecord } from '../row-mapping';
 import type { EventsTable, RunsTable, SnapshotsTable } from '../schema';
 import type { StoreReads } from '../store-dialect';
+import { NamedStatement } from './sqlite-named-statement';
 
 /** Runs `read` when no other query of this store can be half-way through a transaction. */
 export type Exclusive = <T>(read: () => T) => T | Promise<T>;
@@ -58,15 +59,18 @@ export class SqliteReads implements StoreReads {
 
 function prepare(db: Database.Database) {
   return {
-    events: db.prepare<[{ runId: string; fromSeq: number; limit: number }], EventsTable>(
+    events: new NamedStatement<EventsTable>(
+      db,
       'select * from kestrion_events where run_id = @runId and seq >= @fromSeq order by seq limit @limit',
     ),
-    snapshot: db.prepare<[{ runId: string; foldVersion: number }], SnapshotsTable>(
+    snapshot: new NamedStatement<SnapshotsTable>(
+      db,
       'select * from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion order by seq desc limit 1',
     ),
-    snapshotAtMost: db.prepare<[{ runId: string; foldVersion: number; maxSeq: number }], SnapshotsTable>(
+    snapshotAtMost: new NamedStatement<SnapshotsTable>(
+      db,
       'select * from kestrion_snapshots where run_id = @runId and fold_version = @foldVersion and seq <= @maxSeq order by seq desc limit 1',
     ),
-    run: db.prepare<[{ runId: string }], RunsTable>('select * from kestrion_runs where run_id = @runId'),
+    run: new NamedStatement<RunsTable>(db, 'select * from kestrion_runs where run_id = @runId'),
   };
 }

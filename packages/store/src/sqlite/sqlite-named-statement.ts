@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+
+/** `@name` parameters, as the store's SQL is written (no store statement has `@` in a literal). */
+const NAMED_PARAMETER = /@([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** Reads a statement's values off its parameter object, in the order of the `?`s. */
+type Reader = (params: object) => unknown[];
+
+/**
+ * A reader made for one statement: `(p) => [p.runId, p.seq, ...]`. Generated because every
+ * statement then reads its own object's properties at sites of its own, which V8 keeps fast
+ * (one loop reading every statement's names through `params[name]` turns megamorphic). The
+ * names come from NAMED_PARAMETER, identifiers only, so the generated text is nothing but
+ * property reads. A missing value is refused by name, as better-sqlite3 does for named
+ * parameters.
+ */
+function readerFor(names: readonly string[]): Reader {
+  const reads = names.map((n) => `p.${n}`).join(', ');
+  const checks = names.map(
+    (n) => `if (p.${n} === undefined) throw new RangeError('missing named parameter "${n}"');`,
+  );
+  return new Function('p', `${checks.join('\n')}\nreturn [${reads}];`) as Reader;
+}
+
+/**
+ * A statement written with named parameters (`where run_id = @runId`) and bound by position.
+ * The source keeps the names, so no statement depends on the order of a value list; the binding
+ * is positional because better-sqlite3 looks each named parameter up on the object through V8's
+ * C++ API (`HasOwnProperty`, then `Get`), several hundred instructions a parameter: about 7% of
+ * the CPU of an approve + resume, counted with callgrind.
+ */
+export class NamedStatement<Row = unknown> {
+  private readonly statement: Database.Statement<unknown[], Row>;
+  private readonly read: Reader;
+
+  constructor(db: Database.Database, source: string) {
+    const names: string[] = [];
+    const sql = source.replace(NAMED_PARAMETER, (_, name: string) => {
+      names.push(name);
+      return '?';
+    });
+    this.statement = db.prepare<unknown[], Row>(sql);
+    this.read = names.length === 0 ? () => [] : readerFor(names);
+  }
+
+  /** Returns only the first column of each row, as better-sqlite3's `pluck` does. */
+  pluck(): this {
+    this.statement.pluck();
+    return this;
+  }
+
+  run(params: object = {}): Database.RunResult {
+    return this.statement.run(this.read(params));
+  }
+
+  get(params: object = {}): Row | undefined {
+    return this.statement.get(this.read(params));
+  }
+
+  all(params: object = {}): Row[] {
+    return this.statement.all(this.read(params));
+  }
+}
