@@ -33,9 +33,15 @@ export function spawnWorkerChild(cfg: WorkerChildConfig): WorkerProcess {
     wake();
   });
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  // Resolved on 'close' (stdout read to its end; 'exit' can come before the last lines are),
+  // with the time of the exit itself.
+  let exitAt = 0;
+  let closed = false;
+  child.on('exit', () => (exitAt = Date.now()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((res) =>
-    child.on('exit', (code, signal) => {
-      res({ code, signal, at: Date.now() });
+    child.on('close', (code, signal) => {
+      closed = true;
+      res({ code, signal, at: exitAt || Date.now() });
       wake();
     }),
   );
@@ -58,7 +64,7 @@ export function spawnWorkerChild(cfg: WorkerChildConfig): WorkerProcess {
       for (;;) {
         const hit = lines().find(test);
         if (hit !== undefined) return hit;
-        if (child.exitCode !== null || child.signalCode !== null)
+        if (closed)
           throw new Error(`worker-child ${cfg.label} exited before the expected line; stderr: ${err}`);
         if (Date.now() > deadline) throw new Error(`worker-child ${cfg.label}: timed out; stdout: ${out}`);
         await new Promise<void>((r) => {

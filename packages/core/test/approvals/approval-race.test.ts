@@ -14,7 +14,8 @@ function decide(url: string, runId: string, kind: 'approve' | 'reject', by: stri
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const done = new Promise<{ ok?: boolean; error?: string }>((res, rej) =>
-    child.on('exit', (code) =>
+    // 'close': the output is read to its end ('exit' can come before it is).
+    child.on('close', (code) =>
       code === 0 ? res(JSON.parse(out)) : rej(new Error(`decision-child exited ${code}`)),
     ),
   );

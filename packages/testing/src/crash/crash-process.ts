@@ -28,8 +28,12 @@ export function spawnCrashChild(cfg: CrashChildConfig): CrashProcess {
     for (const w of waiters.splice(0)) w();
   });
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  // 'close', not 'exit': 'exit' can come before the last of stdout has been read, and the
+  // report is the last line (seen as "printed no report" from a child that exited 0).
+  let closed = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      closed = true;
       res({ code, signal });
       for (const w of waiters.splice(0)) w();
     }),
@@ -46,7 +50,7 @@ export function spawnCrashChild(cfg: CrashChildConfig): CrashProcess {
       for (;;) {
         const hit = lines().find(test);
         if (hit !== undefined) return hit;
-        if (child.exitCode !== null || child.signalCode !== null)
+        if (closed)
           throw new Error(`crash-child ${cfg.mode} exited before the expected line; stderr: ${err}`);
         if (Date.now() > deadline) throw new Error(`crash-child ${cfg.mode}: timed out; stdout: ${out}`);
         await new Promise<void>((r) => {

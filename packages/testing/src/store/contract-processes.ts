@@ -15,7 +15,8 @@ function spawnChild(args: string[]): {
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // 'close' (stdout read to its end), not 'exit', which can come first.
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
   void exited.then((code) => {
     if (code !== 0 && code !== null) process.stderr.write(`store-child ${args[0]} exited ${code}: ${err}\n`);
   });
