@@ -29,13 +29,20 @@ describe.each(CRASH_STORES)('recovery sweeps racing a live worker (%s)', (kind) 
 
   it('completes every run once, each effect once, one lease at a time', async () => {
     const t0 = Date.now();
-    fleet = new Fleet(target, { leaseTtlMs: 1_000, concurrency: 8, idlePoll: { minMs: 10, maxMs: 50 } });
+    // Each run holds its lease 20-80 ms, so the worker holds some at any moment of the submission.
+    fleet = new Fleet(
+      target,
+      { leaseTtlMs: 1_000, concurrency: 8, idlePoll: { minMs: 10, maxMs: 50 } },
+      { awaitMs: [20, 80] },
+    );
     const [worker] = await Promise.all([
       fleet.start('worker'),
       fleet.start('sweep-a', 'sweeper'),
       fleet.start('sweep-b', 'sweeper'),
     ]);
-    const runIds = await fleet.submit(RUNS, 100);
+    // Watched while the runs are still being submitted: once the last is in, the queue drains
+    // in a few ms and a loaded machine could miss the moment the worker holds a lease.
+    const submitted = fleet.submit(RUNS, 100);
     // Killed while it holds leases (some runs done), so that they expire in the sweeps' sight.
     await until(async () => {
       const running = await target.store.listRuns({ status: 'running', limit: 100 });
@@ -43,6 +50,7 @@ describe.each(CRASH_STORES)('recovery sweeps racing a live worker (%s)', (kind) 
       return done.runs.length >= 10 && running.runs.some((r) => r.leaseOwner === worker.owner);
     });
     await fleet.killAndRestart('worker');
+    const runIds = await submitted;
     await fleet.waitForAll(runIds, 60_000);
     const problems = await fleet.problems(runIds);
     const exits = await fleet.stopAll();
