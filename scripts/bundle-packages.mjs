@@ -1,5 +1,9 @@
 // After `tsc -b`: bundles the runtime entry of the packages a process loads first (core, store)
-// into one file each: Node then compiles one file instead of a few dozen. Only the package's own
+// into one file each: Node then compiles one file instead of a few dozen. The bundles are made
+// from the TypeScript sources (ES modules), not from tsc's CommonJS output: esbuild then hoists
+// every module into one scope, where from CommonJS it keeps each module in a wrapper with its
+// own exports object of getters, which cost core a third of its load time (26 ms against 18 ms
+// from source, the same code). tsc still type-checks and writes dist/*.d.ts. Only the package's own
 // code goes in; every dependency (kysely, the drivers, other @kestrion packages) stays external
 // and is required from node_modules as published, so a user's `npm update kysely` applies.
 // Types still come from tsc's dist/*.d.ts. The bundles' source maps point at src/*.ts, which
@@ -52,7 +56,7 @@ for (const dir of BUNDLED) {
     // A real file, not esbuild's stdin: the bundle's map names it as a source, and every source
     // a shipped map names must be in the tarball (packages/testing/test/packaging).
     const entriesFile = join(dir, 'dist', `${base}.entries.js`);
-    writeFileSync(entriesFile, entries.map((e) => `export * from './${e}.js';\n`).join(''));
+    writeFileSync(entriesFile, entries.map((e) => `export * from '../src/${e}';\n`).join(''));
     await build({
       ...common,
       entryPoints: [entriesFile],
@@ -75,7 +79,7 @@ for (const dir of BUNDLED) {
   ];
   await build({
     ...common,
-    entryPoints: [join(dir, 'dist', 'index.js')],
+    entryPoints: [join(dir, 'src', 'index.ts')],
     outfile: join(dir, 'dist', 'index.bundle.js'),
     external,
   });
