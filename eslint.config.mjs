@@ -3,6 +3,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// core and agent throw only KestrionError subclasses (docs/errors.md): a caller tells errors
+// apart with instanceof and maps them by code, which a plain Error does not have.
+const NO_PLAIN_ERRORS = [
+  {
+    selector: "NewExpression[callee.name='Error'], CallExpression[callee.name='Error']",
+    message:
+      'Throw a KestrionError subclass from packages/core/src/errors (docs/errors.md), not a plain Error.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/test/fixtures/**'] },
   js.configs.recommended,
@@ -41,8 +51,13 @@ export default tseslint.config(
           selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
           message: 'Randomness comes from the Ids port.',
         },
+        ...NO_PLAIN_ERRORS,
       ],
     },
+  },
+  {
+    files: ['packages/agent/src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...NO_PLAIN_ERRORS] },
   },
   {
     // Committed CommonJS bin shims (they exist before dist/ is built, so npm links them at install).

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors/configuration-errors';
+import { ConfigurationError, UsageError } from '../errors/configuration-errors';
 import {
   QUOTA_CONCURRENCY_RETRY_MS,
   QUOTA_MARGIN_MS,
@@ -124,7 +124,10 @@ export function quotaDenial(
     const at = retryAtFor(reason, limits, ends, pausedUntilMs, request);
     if (denial === undefined || at > denial.retryAtMs) denial = { granted: false, reason, retryAtMs: at };
   }
-  if (denial === undefined) throw new Error('quotaDenial: no refusal to explain');
+  if (denial === undefined)
+    throw new UsageError(
+      'quotaDenial() was called with no refusals: call it only for a request the quota check refused (refusals.length > 0)',
+    );
   return denial;
 }
 
