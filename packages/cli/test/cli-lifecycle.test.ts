@@ -127,6 +127,21 @@ describe.each<StoreKind>(['sqlite', 'postgres'])(
       expect(human.stdout).toContain('totals   3 model calls, 2 tool calls, 360 tokens in / 90 out, $0.0045');
     });
 
+    // SQLite only: the export does not depend on the store, and the exporter retries a refused
+    // connection for about 9 s before it gives up.
+    (kind === 'sqlite' ? it : it.skip)(
+      'exits 2 naming the endpoint and the fix when nothing receives the spans',
+      async () => {
+        const receiver = new OtlpReceiver();
+        const endpoint = await receiver.start();
+        await receiver.stop(); // the port is closed now: the export is refused
+        const r = await kestrion(['trace', runId, '--store', storeUrl, '--otel', endpoint], env);
+        expect(r.code).toBe(2);
+        expect(r.stdout + r.stderr).toContain(`OpenTelemetry export to ${endpoint}`);
+        expect(r.stdout + r.stderr).toContain('Fix: check that an OTLP/HTTP receiver listens there');
+      },
+    );
+
     it('exports the run as GenAI spans to an OTLP/HTTP receiver, timed by the events', async () => {
       const receiver = new OtlpReceiver();
       const endpoint = await receiver.start();

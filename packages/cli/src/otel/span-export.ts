@@ -8,6 +8,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { ConfigurationError } from '@kestrion/core';
 import type { RunSpan } from './run-spans';
 
 /** Hands the tracer the ids `runSpans` decided, one span at a time. */
@@ -137,8 +138,9 @@ export class SpanSink {
       .forceFlush()
       .catch((e: unknown) => failures.push(e instanceof Error ? e.message : String(e)));
     failures.push(...this.recorder.failures.splice(0));
+    // A ConfigurationError (exit 2): the fix is in the command line or the collector's setup.
     if (failures.length > 0)
-      throw new Error(
+      throw new ConfigurationError(
         `OpenTelemetry export to ${this.target} failed: ${[...new Set(failures.map((f) => f.replace(/^Error: /, '')))].join('; ')}. Fix: check that an OTLP/HTTP receiver listens there (a collector's default is port 4318)`,
       );
   }

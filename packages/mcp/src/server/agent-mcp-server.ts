@@ -3,6 +3,7 @@ import {
   InvalidArgumentsError,
   InvalidDecisionError,
   UnknownToolError,
+  UsageError,
   type StoredEvent,
 } from '@kestrion/core';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -162,7 +163,10 @@ export async function drive(
     if (item.type === 'done') return item.run;
     if (item.type === 'event') await progress.report(item.event);
   }
-  throw new Error('the run ended without a result');
+  // agent.stream() ends with a 'done' item; its end without one is a broken contract, not a run outcome.
+  throw new UsageError(
+    `agent.stream() ended without its 'done' item (${typeof target === 'string' ? 'new run' : `run ${target.runId}`}): a bug in @kestrion/agent, please report it`,
+  );
 }
 
 function describeEvent(e: StoredEvent): string {
