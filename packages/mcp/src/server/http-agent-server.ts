@@ -63,8 +63,13 @@ export async function listenHttp(
       return reply(res, 401, 'a valid bearer token is required');
     }
     req.auth = authInfo(presented, who);
-    const body = req.method === 'POST' ? await readJson(req, limit) : undefined;
-    if (body instanceof Error) return reply(res, 400, body.message);
+    const read = req.method === 'POST' ? await readJson(req, limit) : undefined;
+    if (read && !read.ok) {
+      // An oversized body is not read to its end: the connection is closed after the answer.
+      if (read.status === 413) res.setHeader('connection', 'close');
+      return reply(res, read.status, read.message);
+    }
+    const body = read?.body;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
@@ -137,17 +142,24 @@ function reply(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+type BodyRead = { ok: true; body: unknown } | { ok: false; status: 400 | 413; message: string };
+
+async function readJson(req: IncomingMessage, limit: number): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return new Error(`request body over ${limit} bytes`);
+    if (size > limit)
+      return {
+        ok: false,
+        status: 413,
+        message: `the request body is over ${limit} bytes (maxBodyBytes): send a smaller request`,
+      };
     chunks.push(chunk as Buffer);
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
-    return new Error('the request body is not JSON');
+    return { ok: false, status: 400, message: 'the request body is not JSON: send one JSON-RPC message' };
   }
 }

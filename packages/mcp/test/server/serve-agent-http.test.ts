@@ -177,6 +177,37 @@ describe('an Agent served over Streamable HTTP, driven by the SDK Client', () =>
     expect(fx.effects).toEqual([]);
   });
 
+  it('answers 413 to a body over the limit and 400 to one that is not JSON, with no session made', async () => {
+    await start();
+    const post = (body: string) =>
+      fetch(served.url!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${ALICE}`,
+        },
+        body,
+      });
+    const huge = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { pad: 'x'.repeat(5 << 20) },
+    });
+    const tooBig = await post(huge);
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as { error: { message: string } }).error.message).toMatch(
+      /over 4194304 bytes/,
+    );
+    const notJson = await post('{"jsonrpc": "2.0", "id": 1, "method": "initialize"');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/not JSON/);
+    expect(tooBig.headers.get('mcp-session-id')).toBeNull();
+    // The server still serves a well-formed client afterwards.
+    await expect((await as(ALICE)).listTools()).resolves.toBeDefined();
+  });
+
   it('binds a session to the identity that opened it', async () => {
     await start();
     const alice = await as(ALICE);
