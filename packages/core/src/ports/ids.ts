@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../util/node-crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 
 /** Where ids come from (run ids, event ids, call ids). Injected so tests are repeatable. */
@@ -7,7 +7,7 @@ export interface IdGenerator {
 }
 
 export const randomIds: IdGenerator = {
-  newId: (prefix) => (prefix ? `${prefix}_${nodeCrypto().randomUUID()}` : nodeCrypto().randomUUID()),
+  newId: (prefix) => (prefix ? `${prefix}_${randomUUID()}` : randomUUID()),
 };
 
 const RANDOM_POOL = 4096;
@@ -27,7 +27,7 @@ export function timeOrderedIds(clock: Clock): IdGenerator {
   let counter = 0;
   const random8 = (): Buffer => {
     if (offset + 8 > RANDOM_POOL) {
-      nodeCrypto().randomFillSync(pool);
+      randomFillSync(pool);
       offset = 0;
     }
     offset += 8;

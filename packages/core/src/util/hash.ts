@@ -1,7 +1,7 @@
-import { nodeCrypto } from './node-crypto';
+import { createHash } from 'node:crypto';
 import { canonicalJson, type Json } from './json';
 
 /** sha256 of the canonical JSON of a value, hex. */
 export function jsonHash(value: Json): string {
-  return nodeCrypto().createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
