@@ -27,6 +27,15 @@ const common = {
   // KESTRION_BUNDLE_READABLE=1 keeps them readable (line numbers in CPU profiles).
   minifyWhitespace: !process.env.KESTRION_BUNDLE_READABLE,
   logLevel: 'warning',
+  // esbuild's CommonJS output exports every name through a getter (a live binding), and an
+  // entry bundle re-exports the shared bundle's names through a second getter: every call a
+  // dependent package makes (`(0, core_1.decideAppend)(...)`, compiled by tsc or esbuild) paid
+  // two or three getter calls. Nothing a package exports is ever reassigned, so once the file
+  // has run its exports are copied into plain data properties (packages/testing/test/packaging
+  // checks that none is left a getter).
+  footer: {
+    js: 'module.exports=Object.defineProperty({...module.exports},"__esModule",{value:true});',
+  },
 };
 
 /**

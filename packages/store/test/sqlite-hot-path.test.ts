@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { END, Engine, defineGraph } from '@kestrion/core';
+import { END, Engine, defineGraph, type NewEvent } from '@kestrion/core';
 import { openStore, type KyselyStore } from '@kestrion/store';
+import type { Kysely } from 'kysely';
+import type { KestrionDatabase } from '../src/schema';
 import { LATEST_MIGRATION } from '../src/schema-version';
 import { MIGRATION_NAMES } from '../src/migrations';
 
@@ -15,8 +17,16 @@ const graph = defineGraph({
   },
 });
 
-const kyselyLoaded = (store: KyselyStore) =>
-  (store.dialect as unknown as { kysely?: unknown }).kysely !== undefined;
+const kyselyLoaded = (store: KyselyStore) => kyselyOf(store) !== undefined;
+const kyselyOf = (store: KyselyStore) =>
+  (store.dialect as unknown as { kysely?: Kysely<KestrionDatabase> }).kysely;
+
+const note = (n: number): NewEvent => ({
+  id: `evt-note-${n}`,
+  type: 'acme:note',
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+  data: { n },
+});
 
 describe('SQLite hot path', () => {
   let dir: string;
@@ -49,5 +59,53 @@ describe('SQLite hot path', () => {
     await engine.approve(again.runId, { by: 'ops' });
     expect((await engine.resume(again.runId)).status).toBe('completed');
     await store.close();
+  });
+
+  it('once kysely is loaded, appends take its connection only while one of its transactions holds it', async () => {
+    const store = (await openStore(`sqlite://${join(dir, 'gate.db')}`)) as KyselyStore;
+    try {
+      await store.listRuns(); // loads kysely
+      const kysely = kyselyOf(store)!;
+      const asked = jest.spyOn(kysely, 'connection');
+
+      // Free: the append runs its statements at once, without asking kysely for the connection.
+      await store.append('run_gate', 0, [note(1)]);
+      expect(asked).not.toHaveBeenCalled();
+
+      // Held across an await by a kysely transaction: the append waits for it to end, so the
+      // transaction never sees the append's write in its middle.
+      let inside!: () => void;
+      let finish!: () => void;
+      const entered = new Promise<void>((r) => (inside = r));
+      const release = new Promise<void>((r) => (finish = r));
+      const seen: number[] = [];
+      const transaction = kysely.transaction().execute(async (trx) => {
+        inside();
+        await release;
+        const rows = await trx
+          .selectFrom('kestrion_events')
+          .select('seq')
+          .where('run_id', '=', 'run_gate')
+          .execute();
+        seen.push(...rows.map((r) => r.seq));
+      });
+      await entered;
+      let appended = false;
+      const append = store.append('run_gate', 1, [note(2)]).then((r) => ((appended = true), r));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(appended).toBe(false);
+      expect(asked).toHaveBeenCalled();
+      finish();
+      await transaction;
+      expect(seen).toEqual([1]);
+      expect((await append).headSeq).toBe(2);
+
+      // Free again: straight through.
+      asked.mockClear();
+      await store.append('run_gate', 2, [note(3)]);
+      expect(asked).not.toHaveBeenCalled();
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,7 +1,19 @@
 import type Database from 'better-sqlite3';
 import { type ClaimRequest, type Lease, type RunMetadata, TERMINAL_STATUSES } from '@kestrion/core';
-import { Kysely, type RawBuilder, SqliteAdapter, SqliteDialect, type SqlBool, sql } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type RawBuilder,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { KestrionDatabase } from '../schema';
+import type { KyselyConnectionGate } from './kysely-connection-gate';
 import { withStatementCache } from './sqlite-statement-cache';
 
 const ENDED_STATUSES: readonly string[] = TERMINAL_STATUSES;
@@ -23,16 +35,54 @@ class LockingSqliteAdapter extends SqliteAdapter {
   }
 }
 
-class KestrionSqliteDialect extends SqliteDialect {
-  override createAdapter(): SqliteAdapter {
-    return new LockingSqliteAdapter();
+/** Kysely's SQLite driver, telling `gate` while one of kysely's queries or transactions holds the connection. */
+class GatedSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly gate: KyselyConnectionGate,
+  ) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.gate.held = true;
+    return connection;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.gate.held = false;
+    await super.releaseConnection();
   }
 }
 
-/** Kysely on the store's better-sqlite3 handle (statements prepared once per SQL text). */
-export function createSqliteKysely(database: Database.Database): Kysely<KestrionDatabase> {
+class KestrionSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqliteConfig: SqliteDialectConfig,
+    private readonly gate: KyselyConnectionGate,
+  ) {
+    super(sqliteConfig);
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new LockingSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new GatedSqliteDriver(this.sqliteConfig, this.gate);
+  }
+}
+
+/**
+ * Kysely on the store's better-sqlite3 handle (statements prepared once per SQL text); `gate`
+ * says when kysely holds the handle's one connection.
+ */
+export function createSqliteKysely(
+  database: Database.Database,
+  gate: KyselyConnectionGate,
+): Kysely<KestrionDatabase> {
   return new Kysely<KestrionDatabase>({
-    dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }),
+    dialect: new KestrionSqliteDialect({ database: withStatementCache(database) }, gate),
   });
 }
 

@@ -11,6 +11,7 @@ import { DRIVER_BUSY_TIMEOUT_MS, retryWhileBusy } from './sqlite-busy-retry';
 import { busyTimeoutOf, openSqliteDatabase } from './sqlite-connection';
 import { type SqliteErrorContext, translateSqliteError, vanishedFileError } from './sqlite-errors';
 import { SqliteFileIdentity } from './sqlite-file-identity';
+import type { KyselyConnectionGate } from './kysely-connection-gate';
 import { SqliteReads } from './sqlite-reads';
 
 type SqliteKyselyModule = typeof import('./sqlite-kysely');
@@ -24,6 +25,7 @@ export class SqliteStoreDialect implements StoreDialect {
   readonly name = 'sqlite' as const;
   private readonly database: Database.Database;
   private kysely: Kysely<KestrionDatabase> | undefined;
+  private readonly kyselyGate: KyselyConnectionGate = { held: false };
   private readonly appender: SqliteAppender;
   readonly leases: SqliteLeaseOperations;
   readonly snapshots: SqliteSnapshotWrites;
@@ -70,16 +72,19 @@ export class SqliteStoreDialect implements StoreDialect {
 
   /** Kysely on the same handle, created on first use. */
   get db(): Kysely<KestrionDatabase> {
-    return (this.kysely ??= loadSqliteKysely().createSqliteKysely(this.database));
+    return (this.kysely ??= loadSqliteKysely().createSqliteKysely(this.database, this.kyselyGate));
   }
 
   /**
-   * Runs `work` (synchronous statements) when no kysely transaction is open on the handle: once
-   * kysely exists, its connection is held for the duration, so a transaction it runs across
-   * awaits (a purge) never sees a write or read of ours in the middle, nor we its half.
+   * Runs `work` (synchronous statements) when no kysely transaction is open on the handle, so a
+   * transaction kysely runs across awaits (a purge, a claim) never sees a write or read of ours
+   * in the middle, nor we its half. While kysely's connection is free that is now, in this
+   * tick; while kysely holds it, `work` waits its turn for the connection. (Asking kysely for the
+   * connection every time, free or not, cost each append a Kysely instance, a mutex round and
+   * two awaits once any listing or claim had loaded kysely: a worker's every append.)
    */
   private exclusive<T>(work: () => T): T | Promise<T> {
-    if (!this.kysely) return work();
+    if (!this.kysely || !this.kyselyGate.held) return work();
     return this.kysely.connection().execute(async () => work());
   }
 

@@ -119,4 +119,44 @@ describe('the packed packages, installed in a project outside the workspace', ()
       "const t = require('@kestrion/testing'); console.log(typeof t.ScriptedProvider, typeof t.createTestDatabase)";
     expect(run(process.execPath, ['-e', script]).trim()).toBe('function function');
   });
+
+  it('exports plain values from every bundled entry: no getter to call on each use, one copy of each class', () => {
+    // A dependent package calls `(0, core_1.fn)(...)` at every use: a getter there would run on
+    // every call (see scripts/bundle-packages.mjs).
+    const script = `
+      const entries = ['@kestrion/core', '@kestrion/core/store-kit', '@kestrion/core/provider-kit', '@kestrion/store'];
+      const out = {};
+      for (const e of entries) {
+        const m = require(e);
+        const d = Object.getOwnPropertyDescriptors(m);
+        out[e] = {
+          names: Object.keys(m).length,
+          getters: Object.keys(d).filter((k) => d[k].get),
+          esModule: m.__esModule,
+        };
+      }
+      const core = require('@kestrion/core');
+      const kit = require('@kestrion/core/store-kit');
+      const shared = Object.keys(kit).filter((k) => k in core);
+      out.shared = { count: shared.length, differing: shared.filter((k) => core[k] !== kit[k]) };
+      console.log(JSON.stringify(out));`;
+    const out = JSON.parse(run(process.execPath, ['-e', script])) as Record<
+      string,
+      { names: number; getters: string[]; esModule: boolean }
+    > & { shared: { count: number; differing: string[] } };
+    for (const entry of [
+      '@kestrion/core',
+      '@kestrion/core/store-kit',
+      '@kestrion/core/provider-kit',
+      '@kestrion/store',
+    ]) {
+      const exported = out[entry];
+      expect(exported?.names).toBeGreaterThan(5);
+      expect({ entry, getters: exported?.getters }).toEqual({ entry, getters: [] });
+      expect(exported?.esModule).toBe(true);
+    }
+    // Names two entries both export are one value (the entries re-export one shared bundle).
+    expect(out.shared.count).toBeGreaterThan(0);
+    expect(out.shared.differing).toEqual([]);
+  });
 });
