@@ -46,8 +46,31 @@ export class BusyWait {
  * timeout) has passed, pausing asynchronously in between. `attempt` must leave nothing behind
  * when it fails busy (a statement or transaction that SQLite refused wrote nothing).
  */
-export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, budgetMs: number): Promise<T> {
+export function retryWhileBusy<T>(attempt: () => T | Promise<T>, budgetMs: number): Promise<T> {
+  return retryUntil(attempt, new BusyWait(budgetMs));
+}
+
+/**
+ * `retryWhileBusy` with the first attempt made now: a result that is not a promise is returned
+ * as it is, so a read that finds no lock (nearly every read) makes no promise and waits for no
+ * turn of the event loop. Busy on the first attempt, it goes on as `retryWhileBusy` does.
+ */
+export function retryWhileBusyFromNow<T>(attempt: () => T | Promise<T>, budgetMs: number): T | Promise<T> {
+  let first: T | Promise<T>;
+  try {
+    first = attempt();
+  } catch (error) {
+    if (!isBusyError(error)) throw error;
+    return pauseThenRetry(attempt, new BusyWait(budgetMs), error);
+  }
+  if (!(first instanceof Promise)) return first;
   const wait = new BusyWait(budgetMs);
+  return first.catch((error: unknown) =>
+    isBusyError(error) ? pauseThenRetry(attempt, wait, error) : Promise.reject(error),
+  );
+}
+
+async function retryUntil<T>(attempt: () => T | Promise<T>, wait: BusyWait): Promise<T> {
   for (;;) {
     try {
       return await attempt();
@@ -56,4 +79,10 @@ export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, budgetMs:
     }
     await wait.pause();
   }
+}
+
+async function pauseThenRetry<T>(attempt: () => T | Promise<T>, wait: BusyWait, busy: unknown): Promise<T> {
+  if (!wait.canRetry) throw busy;
+  await wait.pause();
+  return retryUntil(attempt, wait);
 }

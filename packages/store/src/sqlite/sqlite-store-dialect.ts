@@ -7,7 +7,7 @@ import { SqliteAppender } from './sqlite-appender';
 import { SqliteLeaseOperations } from './sqlite-lease-operations';
 import { SqliteSnapshotWrites } from './sqlite-snapshot-writes';
 import type { SqliteStoreConfig } from './sqlite-config';
-import { DRIVER_BUSY_TIMEOUT_MS, retryWhileBusy } from './sqlite-busy-retry';
+import { DRIVER_BUSY_TIMEOUT_MS, retryWhileBusy, retryWhileBusyFromNow } from './sqlite-busy-retry';
 import { busyTimeoutOf, openSqliteDatabase } from './sqlite-connection';
 import { type SqliteErrorContext, translateSqliteError, vanishedFileError } from './sqlite-errors';
 import { SqliteFileIdentity } from './sqlite-file-identity';
@@ -53,7 +53,7 @@ export class SqliteStoreDialect implements StoreDialect {
     this.leases = new SqliteLeaseOperations(this.appender);
     this.snapshots = new SqliteSnapshotWrites(this.appender);
     this.reads = new SqliteReads(this.database, <T>(read: () => T) =>
-      retryWhileBusy(() => this.exclusive(read), this.at.busyTimeoutMs),
+      retryWhileBusyFromNow(() => this.exclusive(read), this.at.busyTimeoutMs),
     );
   }
 
