@@ -104,6 +104,21 @@ describe('SQLite hot path', () => {
       asked.mockClear();
       await store.append('run_gate', 2, [note(3)]);
       expect(asked).not.toHaveBeenCalled();
+
+      // A kysely transaction that fails still hands the connection back: appends go straight
+      // through afterwards, and nothing of the failed transaction was written.
+      await expect(
+        kysely.transaction().execute(async (trx) => {
+          await trx.deleteFrom('kestrion_events').where('run_id', '=', 'run_gate').execute();
+          throw new Error('the purge changed its mind');
+        }),
+      ).rejects.toThrow('changed its mind');
+      asked.mockClear();
+      expect((await store.append('run_gate', 3, [note(4)])).headSeq).toBe(4);
+      expect(asked).not.toHaveBeenCalled();
+      const seqs: number[] = [];
+      for await (const e of store.readEvents('run_gate')) seqs.push(e.seq);
+      expect(seqs).toEqual([1, 2, 3, 4]);
     } finally {
       await store.close();
     }
