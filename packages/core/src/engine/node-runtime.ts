@@ -84,7 +84,6 @@ export class NodeRuntime implements NodeContext {
 
   private tools(): ToolBatch {
     if (this.batch) return this.batch;
-    const { nodeAbort } = this;
     this.batch = new ToolBatch({
       writer: this.d.writer,
       tools: this.d.tools,
@@ -94,9 +93,7 @@ export class NodeRuntime implements NodeContext {
       lease: this.d.lease,
       interrupt: this.interrupt,
       node: this.node,
-      get signal() {
-        return nodeAbort.current;
-      },
+      abort: this.nodeAbort,
     });
     return this.batch;
   }

@@ -105,13 +105,19 @@ export class RunWriter {
       this.pending.push(e);
       // A copy: the state must not share objects with tool results or callers' arguments.
       // (A JSON round trip: payloads are JSON, and it is ~10× cheaper than structuredClone.)
-      foldInto(this.state, {
-        ...e,
+      // Built field by field: a spread of the checked event (a class instance) takes V8's slow
+      // object-clone path.
+      const folded: StoredEvent = {
         runId: this.state.runId,
         seq: this.state.seq + 1,
+        id: e.id,
+        type: e.type,
         v: 1,
+        at: e.at,
         data: JSON.parse(json) as Json,
-      });
+      };
+      if (e.cost !== undefined) folded.cost = e.cost;
+      foldInto(this.state, folded);
     }
   }
 

@@ -32,7 +32,8 @@ export interface ToolBatchDeps {
   lease: LeaseKeeper | undefined;
   interrupt: InterruptSignal;
   node: string;
-  signal: AbortSignal;
+  /** The signal a call is handed is `abort.current` when it starts (see NodeAbort.current). */
+  abort: { readonly current: AbortSignal };
 }
 
 /**
@@ -338,10 +339,11 @@ export class ToolBatch {
       assertLeaseHeld: () => lease?.assertHeld(),
     };
     // Without a timeout the run's own signal is the call's: no controller per call.
-    if (def.timeoutMs === undefined) return def.invoke(call.args, { ...invocation, signal: this.d.signal });
+    const signal = this.d.abort.current;
+    if (def.timeoutMs === undefined) return def.invoke(call.args, { ...invocation, signal });
     const controller = new AbortController();
-    const onAbort = () => controller.abort(this.d.signal.reason);
-    this.d.signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     try {
       const run = Promise.resolve(def.invoke(call.args, { ...invocation, signal: controller.signal }));
@@ -355,7 +357,7 @@ export class ToolBatch {
       return await Promise.race([run, timeout]);
     } finally {
       if (timer) clearTimeout(timer);
-      this.d.signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -21,18 +21,12 @@ const RANDOM_POOL = 4096;
  * processes.
  */
 export function timeOrderedIds(clock: Clock): IdGenerator {
-  const pool = Buffer.alloc(RANDOM_POOL);
+  const pool = new Uint8Array(RANDOM_POOL);
   let offset = RANDOM_POOL;
   let lastMs = -1;
   let counter = 0;
-  const random8 = (): Buffer => {
-    if (offset + 8 > RANDOM_POOL) {
-      randomFillSync(pool);
-      offset = 0;
-    }
-    offset += 8;
-    return pool.subarray(offset - 8, offset);
-  };
+  /** Two hex digits of the pool's byte at `i`. */
+  const hex = (i: number): string => HEX[pool[i] as number] as string;
   const uuid = (): string => {
     let ms = Math.max(Math.floor(clock.now()), lastMs);
     if (ms === lastMs) {
@@ -44,15 +38,23 @@ export function timeOrderedIds(clock: Clock): IdGenerator {
       }
     } else counter = 0;
     lastMs = ms;
-    const r = random8();
+    if (offset + 8 > RANDOM_POOL) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const r = offset;
+    offset += 8;
     const time = ms.toString(16).padStart(12, '0');
     const a = (0x7000 | counter).toString(16);
-    const b = ((((r[0] as number) & 0x3f) | 0x80) << 8) | (r[1] as number);
-    const tail = r.subarray(2, 8).toString('hex');
-    return `${time.slice(0, 8)}-${time.slice(8)}-${a}-${b.toString(16)}-${tail}`;
+    // The variant bits (10) over the first random byte; the rest as read. Digits come from a
+    // table rather than a Buffer view and toString('hex'): no allocation but the string.
+    const variant = HEX[((pool[r] as number) & 0x3f) | 0x80] as string;
+    return `${time.slice(0, 8)}-${time.slice(8)}-${a}-${variant}${hex(r + 1)}-${hex(r + 2)}${hex(r + 3)}${hex(r + 4)}${hex(r + 5)}${hex(r + 6)}${hex(r + 7)}`;
   };
   return { newId: (prefix) => (prefix ? `${prefix}_${uuid()}` : uuid()) };
 }
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Deterministic ids: `prefix_1`, `prefix_2`, ... */
 export class SequentialIds implements IdGenerator {
