@@ -3,9 +3,9 @@
 // from the TypeScript sources (ES modules), not from tsc's CommonJS output: esbuild then hoists
 // every module into one scope, where from CommonJS it keeps each module in a wrapper with its
 // own exports object of getters (core loads in ~21 ms from source against ~26 ms from
-// CommonJS, the same code). Only the package's own
-// code goes in; every dependency (kysely, the drivers, other @kestrion packages) stays external
-// and is required from node_modules as published, so a user's `npm update kysely` applies.
+// CommonJS, the same code). Only the package's own code goes in; every dependency (kysely, the
+// drivers, other @kestrion packages) stays external and is required from node_modules as
+// published, so a user's `npm update kysely` applies.
 // Types still come from tsc's dist/*.d.ts. The bundles' source maps point at src/*.ts, which
 // every package ships (see docs/packaging.md).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
