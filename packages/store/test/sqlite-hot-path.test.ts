@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END, Engine, defineGraph, type NewEvent } from '@kestrion/core';
@@ -120,6 +121,33 @@ describe('SQLite hot path', () => {
       for await (const e of store.readEvents('run_gate')) seqs.push(e.seq);
       expect(seqs).toEqual([1, 2, 3, 4]);
     } finally {
+      await store.close();
+    }
+  });
+  it('assigns the scheduling columns only in the commits that change them (the claim index moves twice a run)', async () => {
+    const file = join(dir, 'claim.db');
+    const store = await openStore(`sqlite://${file}`);
+    const engine = new Engine({ store, graph });
+    const parked = await engine.run(null);
+    // SQLite runs an UPDATE OF trigger whenever the statement assigns the column, even to the
+    // value it holds, which is also when it rewrites the entry of the claim index (its WHERE
+    // reads runnable and next_due_at_ms).
+    const spy = new Database(file);
+    spy.exec(`create table scheduling_writes (status text not null, runnable integer not null);
+      create trigger scheduling_written after update of runnable, next_due_at_ms on kestrion_runs
+      begin insert into scheduling_writes values (new.status, new.runnable); end;`);
+    try {
+      await engine.approve(parked.runId, { by: 'ops' });
+      expect((await engine.resume(parked.runId)).status).toBe('completed');
+      // Runnable once approved, and not any more once ended; the lease and tool.started (pending
+      // to running, still runnable) leave the columns alone.
+      expect(spy.prepare('select status, runnable from scheduling_writes order by rowid').all()).toEqual([
+        { status: 'pending', runnable: 1 },
+        { status: 'completed', runnable: 0 },
+      ]);
+      expect(await store.getRun(parked.runId)).toMatchObject({ status: 'completed', runnable: false });
+    } finally {
+      spy.close();
       await store.close();
     }
   });

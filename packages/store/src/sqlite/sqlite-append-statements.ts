@@ -21,6 +21,18 @@ type RunParams = Omit<RunRecord, 'approvalDeadlines' | 'runnable' | 'metadata'> 
   metadata: string;
 };
 
+/** What a runs-row write that leaves identity and scheduling alone binds. */
+function counterParams(r: RunRecord) {
+  return {
+    runId: r.runId,
+    status: r.status,
+    waitingReason: r.waitingReason,
+    headSeq: r.headSeq,
+    pendingApprovals: r.pendingApprovals,
+    updatedAt: r.updatedAt,
+  };
+}
+
 function runParams(r: RunRecord): RunParams {
   return {
     ...r,
@@ -55,6 +67,7 @@ export class SqliteAppendStatements {
   private readonly updateProgress: NamedStatement;
   private readonly updateEnded: NamedStatement;
   private readonly updateHead: NamedStatement;
+  private readonly updateStatus: NamedStatement;
   private readonly updateCounters: NamedStatement;
   private readonly acquire: NamedStatement<RunsTable>;
   private readonly renew: NamedStatement<RunsTable>;
@@ -106,6 +119,12 @@ export class SqliteAppendStatements {
     this.updateHead = p(
       `update kestrion_runs set waiting_reason = @waitingReason, head_seq = @headSeq,
          pending_approvals = @pendingApprovals, updated_at = @updatedAt, ${SCHEDULING} where run_id = @runId`,
+    );
+    // A status that moves while the scheduling fields stay (a run approved and then started:
+    // pending, then running, runnable both times) leaves the claim index alone, as below.
+    this.updateStatus = p(
+      `update kestrion_runs set status = @status, waiting_reason = @waitingReason, head_seq = @headSeq,
+         pending_approvals = @pendingApprovals, updated_at = @updatedAt where run_id = @runId`,
     );
     // While the scheduling fields stay too (a run moving step by step), the claim index, whose
     // WHERE reads runnable and next_due_at_ms, is not touched either: SQLite rewrites an index's
@@ -223,25 +242,22 @@ export class SqliteAppendStatements {
       prev.parentRunId === r.parentRunId &&
       prev.createdAt === r.createdAt &&
       prev.metadata === r.metadata;
-    if (sameIdentity && prev.status === r.status) {
+    if (sameIdentity) {
       // projectRunRecord keeps the approvalDeadlines object while no deadline changes.
       const sameScheduling =
         prev.runnable === r.runnable &&
         prev.nextDueAtMs === r.nextDueAtMs &&
         prev.waitingOnRun === r.waitingOnRun &&
         prev.approvalDeadlines === r.approvalDeadlines;
-      if (!sameScheduling) return this.updateHead.run(runParams(r));
-      return this.updateCounters.run({
-        runId: r.runId,
-        waitingReason: r.waitingReason,
-        headSeq: r.headSeq,
-        pendingApprovals: r.pendingApprovals,
-        updatedAt: r.updatedAt,
-      });
+      if (prev.status === r.status) {
+        if (!sameScheduling) return this.updateHead.run(runParams(r));
+        return this.updateCounters.run(counterParams(r));
+      }
+      if (ENDED_STATUSES.has(r.status)) return this.updateEnded.run(runParams(r));
+      if (sameScheduling) return this.updateStatus.run(counterParams(r));
+      return this.updateProgress.run(runParams(r));
     }
     const params = runParams(r);
-    if (sameIdentity)
-      return (ENDED_STATUSES.has(r.status) ? this.updateEnded : this.updateProgress).run(params);
     if (prev) return this.updateRun.run(params);
     return this.insertRun.run(params);
   }
