@@ -3,23 +3,26 @@ import type Database from 'better-sqlite3';
 /** `@name` parameters, as the store's SQL is written (no store statement has `@` in a literal). */
 const NAMED_PARAMETER = /@([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** Reads a statement's values off its parameter object, in the order of the `?`s. */
-type Reader = (params: object) => unknown[];
+type Method = 'run' | 'get' | 'all';
+/** Calls one method of a prepared statement with the values read off a parameter object. */
+type Caller<R> = (statement: Database.Statement, params: object) => R;
 
 /**
- * A reader made for one statement: `(p) => [p.runId, p.seq, ...]`. Generated because every
- * statement then reads its own object's properties at sites of its own, which V8 keeps fast
- * (one loop reading every statement's names through `params[name]` turns megamorphic). The
+ * A caller made for one statement and method: `(s, p) => s.run(p.runId, p.seq, ...)`.
+ * Generated because every statement then reads its own object's properties at sites of its
+ * own, which V8 keeps fast (one loop reading every statement's names through `params[name]`
+ * turns megamorphic), and because better-sqlite3 binds separate arguments more cheaply than
+ * the elements of one array (each element is a V8 API `Get`: about 0.4 µs for 18 values). The
  * names come from NAMED_PARAMETER, identifiers only, so the generated text is nothing but
  * property reads. A missing value is refused by name, as better-sqlite3 does for named
  * parameters.
  */
-function readerFor(names: readonly string[]): Reader {
+function callerFor<R>(method: Method, names: readonly string[]): Caller<R> {
   const reads = names.map((n) => `p.${n}`).join(', ');
   const checks = names.map(
     (n) => `if (p.${n} === undefined) throw new RangeError('missing named parameter "${n}"');`,
   );
-  return new Function('p', `${checks.join('\n')}\nreturn [${reads}];`) as Reader;
+  return new Function('s', 'p', `${checks.join('\n')}\nreturn s.${method}(${reads});`) as Caller<R>;
 }
 
 /**
@@ -31,7 +34,9 @@ function readerFor(names: readonly string[]): Reader {
  */
 export class NamedStatement<Row = unknown> {
   private readonly statement: Database.Statement<unknown[], Row>;
-  private readonly read: Reader;
+  private readonly callRun: Caller<Database.RunResult>;
+  private readonly callGet: Caller<Row | undefined>;
+  private readonly callAll: Caller<Row[]>;
 
   constructor(db: Database.Database, source: string) {
     const names: string[] = [];
@@ -40,7 +45,9 @@ export class NamedStatement<Row = unknown> {
       return '?';
     });
     this.statement = db.prepare<unknown[], Row>(sql);
-    this.read = names.length === 0 ? () => [] : readerFor(names);
+    this.callRun = callerFor('run', names);
+    this.callGet = callerFor('get', names);
+    this.callAll = callerFor('all', names);
   }
 
   /** Returns only the first column of each row, as better-sqlite3's `pluck` does. */
@@ -50,14 +57,14 @@ export class NamedStatement<Row = unknown> {
   }
 
   run(params: object = {}): Database.RunResult {
-    return this.statement.run(this.read(params));
+    return this.callRun(this.statement, params);
   }
 
   get(params: object = {}): Row | undefined {
-    return this.statement.get(this.read(params));
+    return this.callGet(this.statement, params);
   }
 
   all(params: object = {}): Row[] {
-    return this.statement.all(this.read(params));
+    return this.callAll(this.statement, params);
   }
 }
