@@ -34,20 +34,19 @@ function callerFor<R>(method: Method, names: readonly string[]): Caller<R> {
  */
 export class NamedStatement<Row = unknown> {
   private readonly statement: Database.Statement<unknown[], Row>;
-  private readonly callRun: Caller<Database.RunResult>;
-  private readonly callGet: Caller<Row | undefined>;
-  private readonly callAll: Caller<Row[]>;
+  private readonly names: string[] = [];
+  // Made on first use: most statements are only ever run, or only ever read from, and a store
+  // prepares a few dozen at open.
+  private callRun: Caller<Database.RunResult> | undefined;
+  private callGet: Caller<Row | undefined> | undefined;
+  private callAll: Caller<Row[]> | undefined;
 
   constructor(db: Database.Database, source: string) {
-    const names: string[] = [];
     const sql = source.replace(NAMED_PARAMETER, (_, name: string) => {
-      names.push(name);
+      this.names.push(name);
       return '?';
     });
     this.statement = db.prepare<unknown[], Row>(sql);
-    this.callRun = callerFor('run', names);
-    this.callGet = callerFor('get', names);
-    this.callAll = callerFor('all', names);
   }
 
   /** Returns only the first column of each row, as better-sqlite3's `pluck` does. */
@@ -57,14 +56,14 @@ export class NamedStatement<Row = unknown> {
   }
 
   run(params: object = {}): Database.RunResult {
-    return this.callRun(this.statement, params);
+    return (this.callRun ??= callerFor('run', this.names))(this.statement, params);
   }
 
   get(params: object = {}): Row | undefined {
-    return this.callGet(this.statement, params);
+    return (this.callGet ??= callerFor('get', this.names))(this.statement, params);
   }
 
   all(params: object = {}): Row[] {
-    return this.callAll(this.statement, params);
+    return (this.callAll ??= callerFor('all', this.names))(this.statement, params);
   }
 }
