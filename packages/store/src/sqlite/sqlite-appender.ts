@@ -59,6 +59,8 @@ export class SqliteAppender {
   private flushing = false;
   private statements: SqliteAppendStatements | undefined;
   private readonly cache = new SqliteRunCache();
+  /** Writes in the batch committed (or failed) last. */
+  private lastBatchSize = 0;
 
   constructor(
     private readonly exclusive: Exclusive,
@@ -94,7 +96,15 @@ export class SqliteAppender {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.queue.length > 0) await this.commitNext();
+      while (this.queue.length > 0) {
+        await this.commitNext();
+        // The writers of a shared batch tend to write again at once (many runs, each appending
+        // after its last append resolved), each some promise hops away. Waiting for the event
+        // loop's next turn lets every such write reach the queue before the next batch is taken;
+        // without it the batch is whatever arrived within this loop's own few hops (a third
+        // fewer writes per commit, measured). A lone write is never held back.
+        if (this.lastBatchSize > 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } catch (error) {
       // Only acquiring the connection can throw here; every queued write learns of it.
       for (const item of this.queue.splice(0))
@@ -135,6 +145,7 @@ export class SqliteAppender {
 
   /** Runs the batch's jobs in the transaction `beginImmediate` opened, and commits it. */
   private commitBatch(s: SqliteAppendStatements, batch: Pending[]): void {
+    this.lastBatchSize = batch.length;
     const outcomes: Outcome[] = [];
     try {
       try {
