@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent, Store } from '@kestrion/core';
-import { openStore } from '@kestrion/store';
+import { openStore, type KyselyStore } from '@kestrion/store';
 import { SqliteAppendStatements } from '../src/sqlite/sqlite-append-statements';
 
 const event = (runId: string, seq: number): NewEvent => ({
@@ -34,9 +34,13 @@ describe('SQLite group commit', () => {
     ['before kysely is loaded', false],
     ['once kysely is loaded (a listing, a claim, a fresh file migrated)', true],
   ])('commits the writes of many runs that append one after another together, %s', async (_, loadKysely) => {
-    const store = await openStore(`sqlite://${join(dir, 'group.db')}`);
+    const url = `sqlite://${join(dir, 'group.db')}`;
+    await (await openStore(url)).close(); // migrates the new file (with kysely)
+    // openStore answers the Store port; this test looks inside the SQLite implementation.
+    const store = (await openStore(url)) as KyselyStore;
     try {
       if (loadKysely) await store.listRuns();
+      expect((store.dialect as unknown as { kysely?: unknown }).kysely !== undefined).toBe(loadKysely);
       const commits = jest.spyOn(SqliteAppendStatements.prototype, 'commit');
       const runs = 40;
       const events = 10;
